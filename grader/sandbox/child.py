@@ -1,0 +1,232 @@
+"""The process inside the sandbox: it imports the student's files and answers calls.
+
+This file runs on the UNTRUSTED side. It is started as ``python -I -S child.py SITE...``
+with the student's submission as its working directory, and only this file and
+``wire.py`` beside it. It never sees hidden tests, solutions or the gradebook, and nothing
+it sends back is trusted: the judge decodes every answer with ``wire.decode``.
+
+Protocol: frames of a 4-byte big-endian length and a JSON body, requests on the original
+stdin and answers on the original stdout. Before any student code runs, both are moved to
+private descriptors, stdin becomes /dev/null and stdout is folded into stderr, so a
+student's ``print`` cannot corrupt the protocol.
+
+Requests (``args``/``kwargs`` are wire-encoded values)::
+
+    {"op": "import", "module": "ex01_logs"}
+    {"op": "call", "module": ..., "func": "log_sum_exp", "args": [...], "kwargs": {...},
+     "forbid": ["numpy.linalg.det"]}
+    {"op": "probe", "module": ..., "source": "def probe(mod, ...): ...", "args": [...],
+     "forbid": [...]}
+
+Answers: ``{"ok": true, "value": ...}`` or ``{"ok": false, "error": {"kind": ..., ...}}``
+with kind one of import, missing, not_started, exception, exit, forbidden, unsupported.
+"""
+
+import importlib
+import json
+import os
+import re
+import struct
+import sys
+
+NOT_STARTED = re.compile(r"^Task (\d+\.\d+)\b")
+
+
+def _read_exact(fd: int, n: int) -> bytes:
+    chunks = []
+    while n:
+        chunk = os.read(fd, n)
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b"".join(chunks)
+
+
+class Channel:
+    """Length-prefixed frames on two private file descriptors."""
+
+    def __init__(self) -> None:
+        self.rfd = os.dup(0)
+        self.wfd = os.dup(1)
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.close(devnull)
+        os.dup2(2, 1)  # student's prints go to the captured, size-capped stderr
+
+    def recv(self) -> dict:
+        (n,) = struct.unpack(">I", _read_exact(self.rfd, 4))
+        return json.loads(_read_exact(self.rfd, n))
+
+    def send(self, body: bytes) -> None:
+        data = struct.pack(">I", len(body)) + body
+        while data:
+            data = data[os.write(self.wfd, data):]
+
+
+class Forbidden(Exception):
+    """Raised in place of a call the task forbids."""
+
+
+def _forbid(names):
+    """Replace each dotted name with a stub that raises; return how to restore them."""
+    restore = []
+    for dotted in names:
+        modname, _, attr = dotted.rpartition(".")
+        try:
+            owner = importlib.import_module(modname)
+        except ImportError:
+            continue
+        if hasattr(owner, attr):
+            original = getattr(owner, attr)
+
+            def stub(*_a, _name=dotted, **_k):
+                raise Forbidden(_name)
+
+            setattr(owner, attr, stub)
+            restore.append((owner, attr, original))
+    return restore
+
+
+def _build_sympy(tree):
+    """Rebuild a SymPy object from the judge's (trusted) tree."""
+    import sympy
+
+    head, *rest = tree
+    if head == "Symbol":
+        return sympy.Symbol(rest[0])
+    if head == "Integer":
+        return sympy.Integer(int(rest[0]))
+    if head == "Rational":
+        return sympy.Rational(int(rest[0]), int(rest[1]))
+    if head == "Float":
+        return sympy.Float(float(rest[0]))
+    if head == "Matrix":
+        return sympy.Matrix([[_build_sympy(x) for x in row] for row in rest[0]])
+    cls = getattr(sympy, head)
+    if not rest:
+        return cls() if isinstance(cls, type) else cls
+    return cls(*[_build_sympy(x) for x in rest])
+
+
+def _error(kind: str, exc: BaseException | None = None, **extra) -> dict:
+    err = {"kind": kind, **extra}
+    if exc is not None:
+        err["type"] = type(exc).__name__
+    return {"ok": False, "error": err}
+
+
+def _classify(exc: BaseException) -> dict:
+    if isinstance(exc, Forbidden):
+        return _error("forbidden", name=str(exc.args[0]))
+    if isinstance(exc, NotImplementedError):
+        m = NOT_STARTED.match(str(exc.args[0]) if exc.args else "")
+        if m:
+            return _error("not_started", exc, task=m.group(1))
+    if isinstance(exc, SystemExit | KeyboardInterrupt):
+        return _error("exit", exc)
+    return _error("exception", exc)
+
+
+class Server:
+    def __init__(self, wire) -> None:
+        self.wire = wire
+        self.modules: dict = {}
+
+    def module(self, name: str):
+        if name not in self.modules:
+            self.modules[name] = importlib.import_module(name)
+        return self.modules[name]
+
+    def handle(self, req: dict) -> dict:
+        op = req.get("op")
+        name = req.get("module", "")
+        try:
+            mod = self.module(name)
+        except SyntaxError as exc:
+            return _error("import", exc, line=exc.lineno, detail=str(exc.msg)[:200])
+        except ModuleNotFoundError as exc:
+            missing = exc.name == name
+            return _error("import", exc, detail="file missing" if missing else str(exc)[:200])
+        except BaseException as exc:  # the student's module failed while importing
+            return _error("import", exc)
+        if op == "import":
+            return {"ok": True, "value": None}
+        args = [self.wire.from_json(a, sympy_builder=_build_sympy) for a in req.get("args", [])]
+        kwargs = {k: self.wire.from_json(v, sympy_builder=_build_sympy)
+                  for k, v in req.get("kwargs", {}).items()}
+        if op == "call":
+            func = getattr(mod, req["func"], None)
+            if not callable(func):
+                return _error("missing", name=req["func"])
+        elif op == "probe":
+            namespace: dict = {}
+            exec(compile(req["source"], "<probe>", "exec"), namespace)  # safe: judge's code
+            probe = namespace["probe"]
+            args = [mod, *args]
+
+            def func(*a, **k):
+                return probe(*a, **k)
+        else:
+            return _error("protocol", detail=f"unknown op {op!r}")
+        restore = _forbid(req.get("forbid", ()))
+        try:
+            result = func(*args, **kwargs)
+        except BaseException as exc:
+            return _classify(exc)
+        finally:
+            for owner, attr, original in restore:
+                setattr(owner, attr, original)
+        try:
+            return {"ok": True, "value": self.wire.to_json(result)}
+        except self.wire.WireError as exc:
+            return _error("unsupported", detail=str(exc)[:200])
+        except BaseException as exc:  # a hostile __eq__/__repr__ during encoding
+            return _classify(exc)
+
+
+def _apply_limits(limits: dict) -> None:
+    """Lower this process's own hard limits before any student code runs."""
+    import resource
+
+    wanted = {
+        resource.RLIMIT_CPU: limits["cpu_seconds"],
+        resource.RLIMIT_AS: limits["memory_bytes"],
+        resource.RLIMIT_NOFILE: limits["open_files"],
+        resource.RLIMIT_FSIZE: limits["file_size"],
+        resource.RLIMIT_CORE: 0,
+    }
+    for which, value in wanted.items():
+        _soft, hard = resource.getrlimit(which)
+        value = value if hard == resource.RLIM_INFINITY else min(value, hard)
+        resource.setrlimit(which, (value, value))
+
+
+def _load_wire(path: str):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_sandbox_wire", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def main() -> None:
+    _apply_limits(json.loads(sys.argv[1]))
+    wire = _load_wire(sys.argv[2])
+    sys.path[:] = [os.getcwd(), *sys.argv[3:]]
+    sys.dont_write_bytecode = True
+    channel = Channel()
+    server = Server(wire)
+    while True:
+        try:
+            req = channel.recv()
+        except EOFError:
+            os._exit(0)
+        answer = server.handle(req)
+        answer["id"] = req.get("id")
+        channel.send(json.dumps(answer, separators=(",", ":")).encode())
+
+
+if __name__ == "__main__":
+    main()

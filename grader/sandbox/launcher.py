@@ -1,0 +1,209 @@
+"""How a sandbox process is started: the isolation layers and the limits.
+
+Layers, strongest first, each used when available and each reported by name:
+
+- ``bwrap``: a private filesystem view (read-only system and Python paths, the submission
+  alone at ``/submission``, a private size-capped ``/tmp``), new PID, network, IPC and UTS
+  namespaces, die-with-parent, a new session.
+- ``uid``: when the grader runs as root, a dedicated unprivileged uid per worker slot, with
+  supplementary groups and capabilities cleared and no-new-privs, before the interpreter
+  starts (bubblewrap run by real root would otherwise keep root's powers).
+- ``rlimits``: CPU time, address space, open files, file size and core dumps, set by the
+  child on itself before any student code runs.
+- ``clean-env``: no inherited variables, tokens or descriptors; BLAS threads pinned to 1.
+
+Without bubblewrap the sandbox is an ordinary subprocess in its own session; ``strict``
+refuses to grade that way.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+RUNTIME_DIR = Path(__file__).resolve().parent
+WIRE_FILE = RUNTIME_DIR.parent / "wire.py"
+SANDBOX_UID_BASE = 61000
+
+CLEAN_ENV = {
+    "PATH": "/usr/local/bin:/usr/bin:/bin",
+    "LANG": "C.UTF-8",
+    "HOME": "/tmp",
+    "TMPDIR": "/tmp",
+    "MPLBACKEND": "Agg",
+    "MPLCONFIGDIR": "/tmp",
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "NUMEXPR_NUM_THREADS": "1",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "PYTHONHASHSEED": "0",
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one sandbox. Times in seconds, sizes in bytes."""
+
+    call_timeout: float = 10.0
+    submission_timeout: float = 120.0
+    cpu_seconds: int = 60
+    memory_bytes: int = 2 * 1024**3
+    open_files: int = 256
+    file_size: int = 16 * 1024**2
+    output_bytes: int = 64 * 1024
+    tmp_bytes: int = 64 * 1024**2
+
+
+class IsolationUnavailable(RuntimeError):
+    """Strict isolation was asked for but this machine cannot provide it."""
+
+
+@dataclass(frozen=True)
+class Isolation:
+    """Which layers a sandbox gets. ``name`` is what reports and the gradebook record."""
+
+    layers: tuple[str, ...]
+    missing: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return "+".join(self.layers)
+
+    @property
+    def has_filesystem_isolation(self) -> bool:
+        return "bwrap" in self.layers
+
+    def warning(self) -> str | None:
+        if not self.missing:
+            return None
+        return (
+            "warning: sandbox isolation is weaker than it could be: missing "
+            + ", ".join(self.missing)
+            + ". Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap) so student code "
+            "cannot read your files or reach the network."
+        )
+
+
+@functools.cache
+def _bwrap_works() -> bool:
+    bwrap = shutil.which("bwrap")
+    if not bwrap:
+        return False
+    probe = [bwrap, "--ro-bind", "/", "/", "--unshare-pid", "--unshare-net", "--die-with-parent",
+             "--new-session", "--proc", "/proc", "--dev", "/dev", "true"]
+    if os.geteuid() != 0:
+        probe.insert(1, "--unshare-user")
+    try:
+        return subprocess.run(probe, capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def detect(level: str = "auto") -> Isolation:
+    """The strongest isolation available, or IsolationUnavailable for ``strict`` without it.
+
+    Args:
+        level: ``auto`` (strongest available), ``strict`` (refuse without bubblewrap) or
+            ``none`` (a plain subprocess with limits; for debugging only).
+    """
+    if level not in ("auto", "strict", "none"):
+        raise ValueError(f"unknown isolation level {level!r}: use auto, strict or none")
+    layers: list[str] = []
+    missing: list[str] = []
+    if level != "none":
+        if _bwrap_works():
+            layers.append("bwrap")
+            if os.geteuid() == 0 and shutil.which("setpriv"):
+                layers.append("uid")
+        else:
+            missing.append("bwrap (filesystem, network and process isolation)")
+    layers += ["rlimits", "clean-env"]
+    if level == "strict" and "bwrap" not in layers:
+        raise IsolationUnavailable(
+            "--isolation strict: bubblewrap is not available or does not work here, so student "
+            "code could read your files and reach the network. Install it (apt-get install "
+            "bubblewrap) or grade with --isolation auto."
+        )
+    return Isolation(tuple(layers), tuple(missing))
+
+
+def python_paths() -> list[str]:
+    """Directories the sandboxed interpreter imports from: the stdlib and site-packages."""
+    names = {"stdlib", "platstdlib", "purelib", "platlib"}
+    paths = sysconfig.get_paths()
+    dirs = [paths[n] for n in sorted(names) if n in paths]
+    dirs.append(os.path.join(paths["stdlib"], "lib-dynload"))
+    out: list[str] = []
+    for d in dirs:
+        if os.path.isdir(d) and d not in out:
+            out.append(d)
+    return out
+
+
+def _hidden_packages() -> list[str]:
+    """Installed copies of our own packages that must not be visible inside a sandbox."""
+    out = []
+    for site in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}:
+        for name in ("grader", "mlmath", "solutions"):
+            p = os.path.join(site, name)
+            if os.path.isdir(p):
+                out.append(p)
+    return out
+
+
+def _bwrap_argv(submission: Path, limits: Limits) -> list[str]:
+    argv = ["bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+            "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
+    if os.geteuid() != 0:
+        argv.insert(1, "--unshare-user")
+    for d in ("/usr", "/etc/alternatives", "/etc/ld.so.cache", "/etc/localtime"):
+        if os.path.exists(d):
+            argv += ["--ro-bind", d, d]
+    for link in ("bin", "lib", "lib64", "sbin"):
+        p = Path("/") / link
+        if p.is_symlink():
+            argv += ["--symlink", os.readlink(p), str(p)]
+        elif p.is_dir():
+            argv += ["--ro-bind", str(p), str(p)]
+    roots = {sys.base_prefix, sys.prefix, *python_paths()}
+    for root in sorted(roots):
+        if root.startswith("/usr/") or root == "/usr":
+            continue
+        parts = Path(root).parts
+        for i in range(2, len(parts)):  # world-traversable parents: a sandbox uid may not be root
+            argv += ["--perms", "0755", "--dir", str(Path(*parts[:i]))]
+        argv += ["--ro-bind", root, root]
+    for hidden in _hidden_packages():
+        argv += ["--tmpfs", hidden]
+    argv += ["--perms", "0755", "--dir", "/runtime",
+             "--ro-bind", str(RUNTIME_DIR / "child.py"), "/runtime/child.py",
+             "--ro-bind", str(WIRE_FILE), "/runtime/wire.py",
+             "--ro-bind", str(submission), "/submission",
+             "--proc", "/proc", "--dev", "/dev",
+             "--size", str(limits.tmp_bytes), "--perms", "1777", "--tmpfs", "/tmp",
+             "--chdir", "/submission"]
+    return argv
+
+
+def build_command(submission: Path, isolation: Isolation, limits: Limits, slot: int) -> list[str]:
+    """The argv that starts a sandbox for ``submission`` (a folder of student files)."""
+    python = os.path.realpath(sys.executable)
+    limits_arg = json.dumps(asdict(limits))
+    if "bwrap" not in isolation.layers:
+        return [python, "-I", "-S", str(RUNTIME_DIR / "child.py"), limits_arg, str(WIRE_FILE),
+                *python_paths()]
+    argv = _bwrap_argv(submission, limits)
+    if "uid" in isolation.layers:
+        uid = str(SANDBOX_UID_BASE + slot)
+        argv += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
+                 "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
+    return [*argv, python, "-I", "-S", "/runtime/child.py", limits_arg, "/runtime/wire.py",
+            *python_paths()]
