@@ -162,7 +162,7 @@ class Server:
         elif op == "probe":
             namespace: dict = {}
             exec(compile(req["source"], "<probe>", "exec"), namespace)  # safe: judge's code
-            probe = namespace["probe"]
+            probe = namespace[req.get("name", "probe")]
             args = [mod, *args]
 
             def func(*a, **k):

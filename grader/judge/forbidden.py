@@ -1,0 +1,64 @@
+"""Find forbidden calls and imports in a learner's source without running it.
+
+``uses(source, "numpy.linalg.det")`` resolves the file's imports (``import numpy as np``,
+``from numpy import linalg``, ``from numpy.linalg import det as d``) and reports every place
+where the dotted name, or a module prefix of it being imported, appears. The same names are
+also stubbed out in the sandbox at run time; this check catches them before anything runs and
+tells the learner the line.
+"""
+
+from __future__ import annotations
+
+import ast
+
+
+def _dotted(node: ast.AST, aliases: dict[str, str]) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(aliases.get(node.id, node.id))
+    return ".".join(reversed(parts))
+
+
+def _matches(found: str, forbidden: str) -> bool:
+    return found == forbidden or found.startswith(forbidden + ".")
+
+
+def find_uses(tree: ast.Module, forbidden: tuple[str, ...]) -> list[tuple[str, int]]:
+    """Return (forbidden name, line) for each use in ``tree``, in source order."""
+    aliases: dict[str, str] = {}
+    hits: list[tuple[str, int]] = []
+
+    def report(found: str, line: int) -> None:
+        hits.extend((name, line) for name in forbidden if _matches(found, name))
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                aliases[(a.asname or a.name).split(".")[0]] = (
+                    a.name if a.asname else a.name.split(".")[0])
+                report(a.name, node.lineno)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for a in node.names:
+                full = f"{node.module}.{a.name}"
+                aliases[a.asname or a.name] = full
+                report(full, node.lineno)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute | ast.Name) and isinstance(node.ctx, ast.Load):
+            found = _dotted(node, aliases)
+            if found and "." in found:
+                for name in forbidden:
+                    if _matches(found, name):
+                        hits.append((name, node.lineno))
+    return sorted(set(hits), key=lambda h: h[1])
+
+
+def parse_quietly(source: str) -> ast.Module | None:
+    """Parse learner source, or None if it cannot be parsed (the sandbox reports why)."""
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None

@@ -1,0 +1,103 @@
+"""The ``student`` object hidden tests call: a proxy whose every call runs in the sandbox."""
+
+from __future__ import annotations
+
+import inspect
+import textwrap
+
+from grader import wire
+from grader.judge.api import StudentCodeError
+from grader.sandbox.client import Sandbox
+
+
+def _sympy_builder(tree):
+    from grader.symbolic.tree import from_tree
+
+    try:
+        return from_tree(tree)
+    except (TypeError, ValueError) as err:
+        raise wire.WireError(f"unsupported SymPy expression: {err}") from None
+
+
+def explain(error: dict, module: str) -> StudentCodeError:
+    """Turn a sandbox error answer into a learner-safe StudentCodeError."""
+    kind = str(error.get("kind", "protocol"))
+    etype = str(error.get("type", ""))[:60]
+    filename = f"{module}.py"
+    if kind == "not_started":
+        task = str(error.get("task", ""))[:10]
+        return StudentCodeError(kind, f"Task {task} is not started yet (it still raises "
+                                "NotImplementedError).", task=task)
+    if kind == "missing":
+        name = str(error.get("name", ""))[:80]
+        return StudentCodeError(kind, f"{filename} has no function `{name}`: check its name "
+                                "against the exercise.")
+    if kind == "import":
+        detail = str(error.get("detail", ""))[:200]
+        if detail == "file missing":
+            return StudentCodeError(kind, f"{filename} is missing from your submission.")
+        if etype == "SyntaxError":
+            return StudentCodeError(kind, f"{filename} has a syntax error on line "
+                                    f"{error.get('line')}: {detail}.")
+        return StudentCodeError(kind, f"{filename} could not be imported: it raised {etype} "
+                                "while loading.")
+    messages = {
+        "exception": f"your code raised {etype}.",
+        "exit": "your code tried to exit the program (sys.exit or exit).",
+        "crash": "the Python process running your code died (os._exit, a crash, or the memory "
+                 "limit).",
+        "timeout": f"your code took longer than {error.get('seconds', '?')} s. An infinite loop?",
+        "submission_timeout": "your submission used up its total time limit before this check.",
+        "unsupported": f"{str(error.get('detail', 'unsupported return type'))[:200]}: return "
+                       "plain numbers, lists, numpy arrays or SymPy expressions.",
+        "forbidden": f"your code calls {str(error.get('name', ''))[:80]}, which this task "
+                     "forbids: write it yourself.",
+    }
+    return StudentCodeError(kind, messages.get(kind, "the sandbox sent a malformed answer."))
+
+
+class StudentModule:
+    """``student.f(*args)`` runs ``f`` from the learner's module in the sandbox.
+
+    Arguments and results cross as wire data (see :mod:`grader.wire`); a failure raises
+    :class:`StudentCodeError` with a learner-safe message.
+    """
+
+    def __init__(self, sandbox: Sandbox, module: str, forbid: tuple[str, ...] = ()):
+        self._sandbox = sandbox
+        self._module = module
+        self._forbid = list(forbid)
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+
+        def call(*args, **kwargs):
+            return self._request({"op": "call", "func": name}, args, kwargs)
+
+        call.__name__ = name
+        return call
+
+    def probe(self, fn, *args, **kwargs):
+        """Run the hidden suite's plain function ``fn(module, *args)`` inside the sandbox.
+
+        ``fn`` must be a top-level function whose source stands alone (imports inside it);
+        it is sent as source text and its return value comes back as wire data.
+        """
+        source = textwrap.dedent(inspect.getsource(fn))
+        return self._request({"op": "probe", "source": source, "name": fn.__name__},
+                             args, kwargs)
+
+    def _request(self, req: dict, args, kwargs):
+        req = {**req, "module": self._module, "forbid": self._forbid,
+               "args": [wire.to_json(a) for a in args],
+               "kwargs": {k: wire.to_json(v) for k, v in kwargs.items()}}
+        answer = self._sandbox.request(req)
+        if not answer.get("ok"):
+            error = answer.get("error")
+            raise explain(error if isinstance(error, dict) else {}, self._module)
+        try:
+            return wire.from_json(answer.get("value"), sympy_builder=_sympy_builder)
+        except wire.WireError as err:
+            raise StudentCodeError("unsupported", f"{err}: return plain numbers, lists, numpy "
+                                   "arrays or SymPy expressions.") from None

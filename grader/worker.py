@@ -1,0 +1,100 @@
+"""A judge worker: grades one prepared submission folder and returns plain data.
+
+Workers are started once per run and stay warm: numpy, sympy, pytest and the judge are
+imported when the worker starts, not per submission. Each worker owns a *slot* number, which
+gives its sandboxes their own unprivileged uid when the grader runs as root. The function
+:func:`grade` is what an executor (local processes or a Dask cluster) runs.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from pathlib import Path
+
+_SLOT = 0
+
+
+def warm_up(slot_counter=None) -> None:
+    """Executor initializer: take a slot number and import the heavy modules once."""
+    global _SLOT
+    if slot_counter is not None:
+        with slot_counter.get_lock():
+            slot_counter.value += 1
+            _SLOT = slot_counter.value
+    else:
+        _SLOT = os.getpid() % 900 + 100
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    import numpy  # noqa: F401
+    import pytest  # noqa: F401
+    import sympy  # noqa: F401
+
+    import grader.judge.session
+    import grader.symbolic  # noqa: F401
+
+    gc.freeze()
+
+
+def summarise(records: list[dict]) -> dict[str, dict]:
+    """Per-task totals from per-test records, in task order.
+
+    Returns ``{task: {task, score, max_score, status, messages, hints}}`` where status is
+    passed (every check passed), not started, partial or failed.
+    """
+    tasks: dict[str, dict] = {}
+    for r in records:
+        t = tasks.setdefault(r["task"], {"task": r["task"], "score": 0.0, "max_score": 0.0,
+                                         "tests": 0, "passed": 0, "not_started": 0,
+                                         "messages": [], "hints": []})
+        t["tests"] += 1
+        t["max_score"] += r["points"]
+        if r["outcome"] == "passed":
+            t["passed"] += 1
+            t["score"] += r["points"]
+            continue
+        t["not_started"] += r["outcome"] == "not_started"
+        if r["message"] not in t["messages"]:
+            t["messages"].append(r["message"])
+        if r["hint"] and r["hint"] not in t["hints"]:
+            t["hints"].append(r["hint"])
+    for t in tasks.values():
+        if t["passed"] == t["tests"]:
+            t["status"] = "passed"
+        elif t["not_started"] == t["tests"]:
+            t["status"] = "not started"
+        else:
+            t["status"] = "partial" if t["passed"] else "failed"
+    return dict(sorted(tasks.items(), key=lambda kv: tuple(int(p) for p in kv[0].split("."))
+                       if kv[0].replace(".", "").isdigit() else (999,)))
+
+
+def grade(job: dict) -> dict:
+    """Grade one submission folder against the hidden suites; return the result record.
+
+    Args:
+        job: ``{student, workdir, suites, submission_hash, suite_hash, isolation (layers),
+            missing, limits, problems}``, all plain data.
+    """
+    from grader.judge.session import run_suites
+    from grader.sandbox.client import Sandbox
+    from grader.sandbox.launcher import Isolation, Limits
+
+    isolation = Isolation(tuple(job["isolation"]), tuple(job.get("missing", ())))
+    limits = Limits(**job["limits"])
+    workdir = Path(job["workdir"])
+    with Sandbox(workdir, isolation, limits, slot=_SLOT) as sandbox:
+        records = run_suites(Path(job["suites"]), sandbox, workdir)
+        output_bytes = len(sandbox.output) + sandbox.output_dropped
+    tasks = summarise(records)
+    return {
+        "student": job["student"],
+        "submission_hash": job["submission_hash"],
+        "suite_hash": job["suite_hash"],
+        "isolation": isolation.name,
+        "problems": job["problems"],
+        "tests": records,
+        "tasks": tasks,
+        "score": sum(t["score"] for t in tasks.values()),
+        "max_score": sum(t["max_score"] for t in tasks.values()),
+        "output_bytes": output_bytes,
+    }
