@@ -1,0 +1,285 @@
+r"""Logarithms done carefully: log-sum-exp, softmax, sigmoid, and why products need logs.
+
+A probability model multiplies many numbers in :math:`[0, 1]`; a float64 runs out of range
+near :math:`10^{-308}` (:math:`10^{-324}` counting subnormals), so the product of 1000
+probabilities of 0.1 is exactly ``0.0``. Logs turn the product into a sum,
+
+.. math:: \log \prod_i p_i = \sum_i \log p_i,
+
+which stays comfortably finite (:math:`1000 \log 0.1 \approx -2302.6`). The price is that we
+must now exponentiate carefully when going back: :math:`e^{1000}` overflows and
+:math:`e^{-1000}` underflows. Every function here is arranged so that it never computes an
+``exp`` that can overflow and never takes ``log(0)`` of something that is not really zero.
+
+The log-likelihoods, cross-entropies and Dice loss built on these live in
+:mod:`mlmath.likelihood`.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from mlmath._checks import as_float_array, require_axis, require_probabilities
+
+__all__ = [
+    "UnderflowDemo",
+    "log_product",
+    "log_sigmoid",
+    "log_softmax",
+    "log_sum_exp",
+    "naive_product",
+    "sigmoid",
+    "softmax",
+    "softplus",
+    "underflow_demo",
+]
+
+
+def _finite_max(x: np.ndarray, axis: int | None) -> np.ndarray:
+    r"""Max of ``x`` over ``axis`` (keepdims), with non-finite maxima replaced by 0.
+
+    A slice whose max is :math:`-\infty` (all entries :math:`-\infty`) or :math:`+\infty`
+    would give :math:`-\infty - (-\infty) = \mathrm{NaN}` when subtracted; shifting such a
+    slice by 0 instead leaves :math:`e^{x}` to produce the right 0 or :math:`\infty`.
+    """
+    m = np.max(x, axis=axis, keepdims=True)
+    if not np.all(np.isfinite(m)):
+        m = np.where(np.isfinite(m), m, 0.0)
+    return m
+
+
+def log_sum_exp(x, axis: int | None = None, keepdims: bool = False) -> np.ndarray | float:
+    r"""Compute :math:`\log \sum_i e^{x_i}` without overflow.
+
+    With :math:`m = \max_i x_i`,
+
+    .. math:: \log \sum_i e^{x_i} = m + \log \sum_i e^{x_i - m}.
+
+    Subtracting the maximum keeps every exponent :math:`\le 0`, so nothing overflows, and
+    one term is exactly :math:`e^0 = 1`, so the sum is at least 1 and nothing underflows to
+    ``log(0)``. Infinities follow :func:`scipy.special.logsumexp`: :math:`-\infty` entries
+    contribute nothing, a slice of only :math:`-\infty` gives :math:`-\infty` (the log of an
+    empty sum), any :math:`+\infty` gives :math:`+\infty`, NaN propagates. No warnings.
+
+    Accuracy: the max's own term :math:`e^0 = 1` is taken out of the sum and added back
+    exactly as :math:`m + \operatorname{log1p}(\sum_{i \ne \arg\max} e^{x_i - m})`, so a
+    result near 0 (e.g. :math:`x = [0, -11]`) keeps its relative precision.
+
+    Speed: one argmax pass, then one scratch buffer that is shifted, exponentiated and
+    summed in place (no further large temporaries).
+
+    Args:
+        x: array of any shape (a scalar or list is fine).
+        axis: axis to reduce over; None reduces over all elements.
+        keepdims: keep the reduced axis with length 1 (handy for broadcasting back).
+    Returns:
+        float64 array with ``axis`` removed (or kept with length 1); a Python float for a
+        full reduction without ``keepdims``.
+    Raises:
+        ValueError: ``x`` is empty or ``axis`` is out of range.
+    """
+    x = as_float_array(x, "x")
+    require_axis(x, axis, "x")
+    if x.size == 0:
+        raise ValueError("x must not be empty: the log of an empty sum is -inf by convention only")
+    if x.ndim == 0:
+        return x.copy() if keepdims else float(x)
+    ax = 0 if axis is None else axis
+    xs = x.reshape(-1) if axis is None else x
+    top = np.expand_dims(np.argmax(xs, axis=ax), ax)  # where the max is (NaN counts as max)
+    m = np.take_along_axis(xs, top, axis=ax)  # the max, with the reduced axis kept
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        buf = np.subtract(xs, m)  # the only large temporary; everything below is in place
+        np.exp(buf, out=buf)
+        np.put_along_axis(buf, top, 0.0, axis=ax)  # drop the max's own e^0 = 1 ...
+        out = np.sum(buf, axis=ax, keepdims=True)
+        np.log1p(out, out=out)  # ... and add it back exactly: log(1 + rest)
+        out += m
+    if not np.all(np.isfinite(m)):  # +inf or NaN max: that is the answer; all -inf: -inf
+        out = np.where(np.isfinite(m), out, m)
+    if axis is None:
+        return out.reshape((1,) * x.ndim) if keepdims else float(out[0])
+    return out if keepdims else np.squeeze(out, axis=ax)
+
+
+def softmax(x, axis: int = -1) -> np.ndarray:
+    r"""Turn scores into probabilities: :math:`\mathrm{softmax}(x)_i = e^{x_i} / \sum_j e^{x_j}`.
+
+    The result does not change if a constant is added to every :math:`x_i` (it cancels
+    above and below), so we subtract the maximum first: every exponent is :math:`\le 0`, the
+    largest term is 1, the denominator is at least 1. Logits as large as :math:`\pm 10^{308}`
+    work; a difference that overflows to :math:`-\infty` just gives probability 0.
+    A slice of only :math:`-\infty` has no softmax and gives NaN (as in SciPy).
+
+    Args:
+        x: array of any shape with at least one dimension.
+        axis: the axis holding the classes; default the last.
+    Returns:
+        float64 array, same shape as ``x``, non-negative, summing to 1 along ``axis``.
+    """
+    x = as_float_array(x, "x")
+    if x.ndim == 0:
+        raise ValueError("x must have at least one dimension (the classes), got a scalar")
+    require_axis(x, axis, "x")
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = np.subtract(x, _finite_max(x, axis))
+        np.exp(out, out=out)
+        out /= np.sum(out, axis=axis, keepdims=True)
+    return out
+
+
+def log_softmax(x, axis: int = -1) -> np.ndarray:
+    r"""Log of the softmax: :math:`x_i - \log \sum_j e^{x_j}`, computed without forming it.
+
+    Taking ``np.log(softmax(x))`` would give ``log(0) = -inf`` wherever the probability
+    underflows (e.g. :math:`x = [0, -1000]`), although the exact answer, :math:`-1000`, is an
+    ordinary number. Here :math:`(x_i - m) - \log \sum_j e^{x_j - m}` is exact to rounding.
+
+    Args:
+        x: array of any shape with at least one dimension.
+        axis: the axis holding the classes; default the last.
+    Returns:
+        float64 array, same shape as ``x``, every entry :math:`\le 0`.
+    """
+    x = as_float_array(x, "x")
+    if x.ndim == 0:
+        raise ValueError("x must have at least one dimension (the classes), got a scalar")
+    require_axis(x, axis, "x")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        shifted = np.subtract(x, _finite_max(x, axis))
+        lse = np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+        shifted -= lse
+    return shifted
+
+
+def sigmoid(x) -> np.ndarray:
+    r"""The logistic function :math:`\sigma(x) = 1 / (1 + e^{-x})`, without overflow.
+
+    For :math:`x \ge 0` we use :math:`1/(1 + e^{-x})`; for :math:`x < 0` the equal form
+    :math:`e^{x}/(1 + e^{x})`. Either way the exponent is :math:`-|x| \le 0`, so
+    :math:`\sigma(\pm 1000)` is exactly 1 or a tiny/zero number, never a warning.
+
+    Args:
+        x: array of any shape.
+    Returns:
+        float64 array, same shape, in :math:`[0, 1]`.
+    """
+    x = as_float_array(x, "x")
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def softplus(x) -> np.ndarray:
+    r"""Softplus :math:`\log(1 + e^{x})`, a smooth :math:`\max(x, 0)`, without overflow.
+
+    .. math:: \log(1 + e^{x}) = \max(x, 0) + \log(1 + e^{-|x|}),
+
+    and ``log1p`` keeps the last term accurate when :math:`e^{-|x|}` is tiny.
+
+    Args:
+        x: array of any shape.
+    Returns:
+        float64 array, same shape, every entry :math:`\ge 0` (and :math:`\ge x`).
+    """
+    x = as_float_array(x, "x")
+    return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+
+
+def log_sigmoid(x) -> np.ndarray:
+    r"""Log of the logistic function, :math:`\log \sigma(x) = -\mathrm{softplus}(-x)`.
+
+    .. math:: \log \sigma(x) = \min(x, 0) - \log(1 + e^{-|x|}).
+
+    ``np.log(sigmoid(-1000))`` is ``log(0) = -inf``; this gives :math:`-1000`, the right
+    answer to all printed digits. Note :math:`\log(1 - \sigma(x)) = \log \sigma(-x)`.
+
+    Args:
+        x: array of any shape.
+    Returns:
+        float64 array, same shape, every entry :math:`\le 0`.
+    """
+    x = as_float_array(x, "x")
+    return np.minimum(x, 0.0) - np.log1p(np.exp(-np.abs(x)))
+
+
+def log_product(p, axis: int | None = None) -> np.ndarray | float:
+    r"""Log of a product of probabilities, as a sum of logs: :math:`\sum_i \log p_i`.
+
+    Exact maths (:math:`\log ab = \log a + \log b`), but it cannot underflow: each term is a
+    moderate negative number. A zero probability gives :math:`-\infty` on purpose: the
+    product really is zero (no warning is raised).
+
+    Args:
+        p: probabilities in :math:`[0, 1]`, any shape.
+        axis: axis to sum over; None sums over all.
+    Returns:
+        float for ``axis=None``, else float64 array with ``axis`` removed.
+    Raises:
+        ValueError: an entry is outside :math:`[0, 1]`.
+    """
+    p = require_probabilities(p, "p")
+    require_axis(p, axis, "p")
+    with np.errstate(divide="ignore"):
+        total = np.sum(np.log(p), axis=axis)
+    return float(total) if axis is None else total
+
+
+def naive_product(p, axis: int | None = None) -> np.ndarray | float:
+    r"""The plain product :math:`\prod_i p_i`: the thing that underflows.
+
+    Kept for comparison with :func:`log_product`; for 1000 probabilities of 0.1 the exact
+    answer :math:`10^{-1000}` is far below the smallest float64 (:math:`\approx 5 \cdot
+    10^{-324}`), so this returns ``0.0``.
+
+    Args:
+        p: probabilities in :math:`[0, 1]`, any shape.
+        axis: axis to multiply over; None multiplies all.
+    Returns:
+        float for ``axis=None``, else float64 array with ``axis`` removed.
+    """
+    p = require_probabilities(p, "p")
+    require_axis(p, axis, "p")
+    total = np.prod(p, axis=axis)
+    return float(total) if axis is None else total
+
+
+class UnderflowDemo(NamedTuple):
+    """What :func:`underflow_demo` found."""
+
+    n: int
+    p: float
+    product: float
+    log_product: float
+    exact_log_product: float
+
+
+def underflow_demo(n: int = 1000, p: float = 0.1) -> UnderflowDemo:
+    r"""Multiply ``n`` copies of ``p`` both ways and report what each gives.
+
+    >>> d = underflow_demo(1000, 0.1)
+    >>> d.product
+    0.0
+    >>> round(d.log_product, 3)
+    -2302.585
+
+    Args:
+        n: how many probabilities (at least 1).
+        p: the probability, in :math:`(0, 1]`.
+    Returns:
+        an :class:`UnderflowDemo` with the float product (0.0 once it underflows), the sum of
+        logs, and the exact value :math:`n \log p` for comparison.
+    """
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    if not (isinstance(p, int | float | np.floating) and 0.0 < p <= 1.0):
+        raise ValueError(f"p must be a probability in (0, 1], got {p!r}")
+    ps = np.full(int(n), float(p))
+    return UnderflowDemo(
+        n=int(n),
+        p=float(p),
+        product=naive_product(ps),
+        log_product=log_product(ps),
+        exact_log_product=float(n * np.log(p)),
+    )

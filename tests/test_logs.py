@@ -1,0 +1,246 @@
+"""Tests for mlmath.logs: log-sum-exp, softmax, sigmoid, and products of probabilities.
+
+References: scipy.special (logsumexp, softmax, log_softmax, expit, log_expit), numpy, and
+hypothesis properties. Extreme inputs are run with every floating-point warning turned into
+an error.
+"""
+
+from __future__ import annotations
+
+import warnings
+from contextlib import contextmanager
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from numpy.testing import assert_allclose, assert_array_equal
+from scipy import special
+
+from mlmath import logs
+
+SETTINGS = settings(max_examples=50, deadline=None)
+finite = st.floats(-50.0, 50.0, allow_nan=False, allow_infinity=False)
+
+
+@contextmanager
+def no_warnings():
+    """Turn every numpy floating-point warning (and any other warning) into an error."""
+    with warnings.catch_warnings(), np.errstate(divide="warn", over="warn", invalid="warn"):
+        warnings.simplefilter("error")
+        yield
+
+
+def _arr(a):
+    return np.asarray(a, dtype=float)
+
+
+NINF, INF, NAN = -np.inf, np.inf, np.nan
+
+# (name, x, axis, keepdims)
+LSE_CASES = [
+    ("vector", [1.0, 2.0, 3.0], None, False),
+    ("large equal", [1000.0, 1000.0], None, False),
+    ("small equal", [-1000.0, -1000.0], None, False),
+    ("huge spread", [1e308, -1e308, 0.0], None, False),
+    ("one -inf entry", [NINF, 0.0, 1.0], None, False),
+    ("all -inf", [NINF, NINF], None, False),
+    ("+inf entry", [INF, 1.0], None, False),
+    ("+inf and -inf", [INF, NINF], None, False),
+    ("nan propagates", [NAN, 1.0], None, False),
+    ("scalar", 3.5, None, False),
+    ("matrix all", [[1.0, 2.0], [3.0, 4.0]], None, False),
+    ("matrix all keepdims", [[1.0, 2.0], [3.0, 4.0]], None, True),
+    ("rows", [[1.0, 2.0, NINF], [NINF, NINF, NINF]], 1, False),
+    ("rows keepdims", [[1.0, 2.0, NINF], [NINF, NINF, NINF]], -1, True),
+    ("columns", [[1.0, NINF], [1000.0, NINF]], 0, False),
+    ("3-d middle axis", np.arange(24.0).reshape(2, 3, 4) * 300.0, 1, False),
+    ("fortran order", np.asfortranarray(np.arange(12.0).reshape(3, 4)), 0, False),
+    ("strided view", np.arange(40.0).reshape(4, 10)[:, ::3], None, True),
+    ("near zero result", [0.0, -11.0, -40.0], None, False),
+    ("3-d middle keepdims", np.arange(24.0).reshape(2, 3, 4) - 700.0, 1, True),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "x", "axis", "keepdims"), LSE_CASES, ids=[c[0] for c in LSE_CASES]
+)
+def test_log_sum_exp_matches_scipy(name, x, axis, keepdims):
+    """Does log_sum_exp agree with scipy.special.logsumexp (values, shape, infinities)?"""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scipy itself may warn on the inf cases
+        want = special.logsumexp(_arr(x), axis=axis, keepdims=keepdims)
+    with no_warnings():
+        got = logs.log_sum_exp(x, axis=axis, keepdims=keepdims)
+    assert np.shape(got) == np.shape(want)
+    assert_allclose(got, want, rtol=1e-14, atol=0)
+
+
+@pytest.mark.parametrize(("x", "want"), [([1000.0, 1000.0], 1000.0 + np.log(2.0)),
+                                          ([-1000.0, -1000.0], -1000.0 + np.log(2.0))])
+def test_log_sum_exp_extremes(x, want):
+    """Does log-sum-exp stay finite and exact at x = [±1000, ±1000]?"""
+    with no_warnings():
+        got = logs.log_sum_exp(x)
+    assert isinstance(got, float)
+    assert got == pytest.approx(want, rel=1e-15)
+
+
+def test_log_sum_exp_all_minus_inf_slice_is_minus_inf():
+    """Is a slice of only -inf reduced to -inf (the log of an empty sum), without NaN?"""
+    with no_warnings():
+        got = logs.log_sum_exp([[NINF, NINF], [0.0, NINF]], axis=1)
+    assert_array_equal(got, [NINF, 0.0])
+
+
+@SETTINGS
+@given(arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(1, 5)), elements=finite),
+       st.sampled_from([None, 0, 1, -1]), st.booleans())
+def test_log_sum_exp_property_matches_scipy(x, axis, keepdims):
+    """For random arrays, axes and keepdims, does log_sum_exp equal scipy's logsumexp?"""
+    want = special.logsumexp(x, axis=axis, keepdims=keepdims)
+    assert_allclose(logs.log_sum_exp(x, axis=axis, keepdims=keepdims), want, rtol=1e-12)
+
+
+@SETTINGS
+@given(arrays(np.float64, st.integers(1, 20), elements=finite), finite)
+def test_log_sum_exp_shift(x, c):
+    """Is lse(x + c) = lse(x) + c, the identity that makes subtracting the max legal?"""
+    assert logs.log_sum_exp(x + c) == pytest.approx(logs.log_sum_exp(x) + c, rel=1e-12, abs=1e-12)
+
+
+SOFTMAX_CASES = [
+    ("vector", [1.0, 2.0, 3.0], -1),
+    ("rows", [[1.0, 2.0], [3.0, -4.0]], -1),
+    ("columns", [[1.0, 2.0], [3.0, -4.0]], 0),
+    ("3-d", np.linspace(-5, 5, 24).reshape(2, 3, 4), 1),
+    ("large", [1000.0, 1001.0, 999.0], -1),
+    ("tiny", [-1000.0, -1001.0, -999.0], -1),
+    ("-inf entry", [NINF, 0.0, 1.0], -1),
+]
+
+
+@pytest.mark.parametrize(("name", "x", "axis"), SOFTMAX_CASES, ids=[c[0] for c in SOFTMAX_CASES])
+def test_softmax_and_log_softmax_match_scipy(name, x, axis):
+    """Do softmax and log_softmax agree with scipy.special along any axis?"""
+    x = _arr(x)
+    with no_warnings():
+        sm = logs.softmax(x, axis=axis)
+        lsm = logs.log_softmax(x, axis=axis)
+    assert_allclose(sm, special.softmax(x, axis=axis), rtol=1e-13, atol=1e-300)
+    assert_allclose(lsm, special.log_softmax(x, axis=axis), rtol=1e-13, atol=1e-13)
+
+
+def test_softmax_of_huge_mixed_logits():
+    """Do logits near ±1e308 (whose differences overflow) give a clean softmax, no warnings?"""
+    x = np.array([[1e308, -1e308, 0.0], [1.7e308, 1.7e308, -1.7e308], [-1e308, -1e308, -1e308]])
+    with no_warnings():
+        sm = logs.softmax(x)
+        lsm = logs.log_softmax(x)
+    assert_array_equal(sm, [[1.0, 0.0, 0.0], [0.5, 0.5, 0.0], [1 / 3, 1 / 3, 1 / 3]])
+    assert lsm[0, 0] == 0.0 and lsm[0, 1] == NINF and lsm[0, 2] == -1e308
+    assert_allclose(lsm[1, :2], -np.log(2.0)) and lsm[1, 2] == NINF
+
+
+def test_log_softmax_keeps_what_softmax_underflows():
+    """Is log_softmax([0, -1000]) finite where log(softmax) would be -inf?"""
+    with no_warnings():
+        assert logs.log_softmax([0.0, -1000.0])[1] == -1000.0
+        assert logs.softmax([0.0, -1000.0])[1] == 0.0
+
+
+@SETTINGS
+@given(arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(1, 6)), elements=finite),
+       st.floats(-1e3, 1e3), st.sampled_from([0, 1, -1]))
+def test_softmax_sums_to_one_and_ignores_shifts(x, c, axis):
+    """Does softmax sum to 1 along its axis and stay unchanged when a constant is added?"""
+    sm = logs.softmax(x, axis=axis)
+    assert np.all(sm >= 0.0)
+    assert_allclose(sm.sum(axis=axis), 1.0, rtol=1e-12)
+    assert_allclose(logs.softmax(x + c, axis=axis), sm, rtol=1e-9, atol=1e-12)
+    assert_allclose(np.exp(logs.log_softmax(x, axis=axis)), sm, rtol=1e-12, atol=1e-300)
+
+
+SIGMOID_X = np.array([-1000.0, -745.0, -710.0, -40.0, -1.0, -1e-8, 0.0, 1e-8, 1.0, 40.0,
+                      710.0, 745.0, 1000.0, -np.inf, np.inf])
+
+
+def test_sigmoid_matches_expit_without_warnings():
+    """Does sigmoid agree with scipy.special.expit from -1000 to 1000, finite, warning-free?"""
+    with no_warnings():
+        got = logs.sigmoid(SIGMOID_X)
+    assert np.all(np.isfinite(got))
+    # expit flushes results below ~1e-308 to 0; ours keeps the subnormals, hence the atol
+    assert_allclose(got, special.expit(SIGMOID_X), rtol=1e-15, atol=1e-300)
+    assert got[-3] == 1.0 and got[0] == 0.0
+
+
+def test_log_sigmoid_matches_log_expit_without_warnings():
+    """Does log_sigmoid agree with scipy.special.log_expit, with log_sigmoid(-1000) = -1000?"""
+    with no_warnings():
+        got = logs.log_sigmoid(SIGMOID_X)
+    assert_allclose(got, special.log_expit(SIGMOID_X), rtol=1e-15, atol=1e-300)
+    assert got[0] == -1000.0
+    assert got[-3] == pytest.approx(-np.exp(-1000.0), abs=1e-300)
+
+
+def test_softplus_matches_logaddexp():
+    """Is softplus(x) = log(1 + e^x) = np.logaddexp(0, x), including at ±1000?"""
+    with no_warnings():
+        got = logs.softplus(SIGMOID_X)
+    assert_allclose(got, np.logaddexp(0.0, SIGMOID_X), rtol=1e-15, atol=1e-300)
+
+
+probs = st.floats(1e-3, 1.0)
+
+
+@SETTINGS
+@given(st.lists(probs, min_size=1, max_size=30), st.lists(probs, min_size=1, max_size=30))
+def test_log_of_product_is_sum_of_logs(a, b):
+    """Is log(prod p) = sum log p, and does concatenating two lists add their log-products?"""
+    assert logs.log_product(a) == pytest.approx(np.log(np.prod(a)), rel=1e-12, abs=1e-12)
+    assert logs.log_product(a + b) == pytest.approx(
+        logs.log_product(a) + logs.log_product(b), rel=1e-12, abs=1e-12
+    )
+
+
+def test_log_product_along_axis_and_with_zero():
+    """Does log_product sum along an axis, and give -inf (no warning) for a zero factor?"""
+    p = np.array([[0.5, 0.25], [0.0, 1.0]])
+    with no_warnings():
+        got = logs.log_product(p, axis=1)
+    assert_array_equal(got, [np.log(0.125), NINF])
+
+
+def test_underflow_demo_product_is_zero_but_log_is_finite():
+    """Do 1000 probabilities of 0.1 multiply to 0.0 while their log stays at -2302.585?"""
+    with no_warnings():
+        d = logs.underflow_demo(1000, 0.1)
+    assert d.product == 0.0
+    assert logs.naive_product(np.full(1000, 0.1)) == 0.0
+    assert np.isfinite(d.log_product)
+    assert d.log_product == pytest.approx(1000 * np.log(0.1), rel=1e-12)
+    assert d.log_product == pytest.approx(d.exact_log_product, rel=1e-12)
+
+
+BAD_INPUT = [
+    ("lse axis out of range", lambda: logs.log_sum_exp([1.0, 2.0], axis=1), ValueError, "axis"),
+    ("lse empty", lambda: logs.log_sum_exp([]), ValueError, "empty"),
+    ("lse strings", lambda: logs.log_sum_exp(["a", "b"]), TypeError, "x must be a numeric"),
+    ("softmax scalar", lambda: logs.softmax(1.0), ValueError, "at least one dimension"),
+    ("log_softmax bad axis", lambda: logs.log_softmax([[1.0]], axis=2), ValueError, "axis"),
+    ("sigmoid complex", lambda: logs.sigmoid([1j]), TypeError, "real"),
+    ("log_product p > 1", lambda: logs.log_product([0.5, 1.5]), ValueError, r"p must be prob"),
+    ("log_product p < 0", lambda: logs.log_product([-0.1]), ValueError, r"\[0, 1\]"),
+    ("product nan", lambda: logs.naive_product([np.nan]), ValueError, r"\[0, 1\]"),
+    ("demo n = 0", lambda: logs.underflow_demo(0, 0.1), ValueError, "n must be"),
+    ("demo p = 0", lambda: logs.underflow_demo(10, 0.0), ValueError, "p must be"),
+]
+
+
+@pytest.mark.parametrize(("name", "call", "exc", "match"), BAD_INPUT, ids=[c[0] for c in BAD_INPUT])
+def test_bad_input_is_named(name, call, exc, match):
+    """Does bad input raise a clear error that names the argument and the problem?"""
+    with pytest.raises(exc, match=match):
+        call()
