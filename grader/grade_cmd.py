@@ -93,3 +93,15 @@ def add_grade(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dask", metavar="ADDRESS",
                    help="grade on a Dask cluster (scheduler address) instead of local workers")
     p.set_defaults(func=cmd_grade)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m grader.grade_cmd SUBMISSIONS ...``, the same as ``mlmath grade``."""
+    parser = argparse.ArgumentParser(prog="mlmath")
+    add_grade(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["grade", *(sys.argv[1:] if argv is None else argv)])
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

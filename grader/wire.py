@@ -83,8 +83,8 @@ def _enc(v, depth: int, counter: list[int]):
         if abs(v) >= 10**MAX_INT_DIGITS:
             raise WireError("returned integer is too large")
         return v
-    if t is float:
-        return _enc_float(v)
+    if isinstance(v, float):  # float subclasses (np.float64 too) cross as their plain value
+        return _enc_float(float.__float__(v))
     if t is list:
         return [_enc(x, depth + 1, counter) for x in v]
     if t is tuple:
