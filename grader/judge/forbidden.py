@@ -1,8 +1,10 @@
 """Find forbidden calls and imports in a learner's source without running it.
 
-``uses(source, "numpy.linalg.det")`` resolves the file's imports (``import numpy as np``,
+``find_uses(tree, ("numpy.linalg.det",))`` resolves the file's imports (``import numpy as np``,
 ``from numpy import linalg``, ``from numpy.linalg import det as d``) and reports every place
-where the dotted name, or a module prefix of it being imported, appears. The same names are
+where the dotted name appears. A name written as a method, ``"sympy.Basic.diff"``, is also
+found as any attribute ``.diff`` (``expr.diff(x)``), since the source does not say what
+``expr`` is. The same names are
 also stubbed out in the sandbox at run time; this check catches them before anything runs and
 tells the learner the line.
 """
@@ -46,7 +48,11 @@ def find_uses(tree: ast.Module, forbidden: tuple[str, ...]) -> list[tuple[str, i
                 full = f"{node.module}.{a.name}"
                 aliases[a.asname or a.name] = full
                 report(full, node.lineno)
+    methods = {name.rsplit(".", 1)[1]: name for name in forbidden
+               if name.count(".") >= 2 and name.split(".")[-2][:1].isupper()}
     for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in methods:
+            hits.append((methods[node.attr], node.lineno))
         if isinstance(node, ast.Attribute | ast.Name) and isinstance(node.ctx, ast.Load):
             found = _dotted(node, aliases)
             if found and "." in found:

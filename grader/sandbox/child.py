@@ -68,23 +68,37 @@ class Forbidden(Exception):
     """Raised in place of a call the task forbids."""
 
 
+def _resolve(dotted: str):
+    """(owner, attribute) for a dotted name such as numpy.linalg.det or sympy.Basic.diff."""
+    parts = dotted.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        try:
+            owner = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for name in parts[cut:-1]:
+            owner = getattr(owner, name, None)
+        if owner is not None and hasattr(owner, parts[-1]):
+            return owner, parts[-1]
+        return None
+    return None
+
+
 def _forbid(names):
     """Replace each dotted name with a stub that raises; return how to restore them."""
     restore = []
     for dotted in names:
-        modname, _, attr = dotted.rpartition(".")
-        try:
-            owner = importlib.import_module(modname)
-        except ImportError:
+        found = _resolve(dotted)
+        if found is None:
             continue
-        if hasattr(owner, attr):
-            original = getattr(owner, attr)
+        owner, attr = found
+        original = owner.__dict__.get(attr, getattr(owner, attr))
 
-            def stub(*_a, _name=dotted, **_k):
-                raise Forbidden(_name)
+        def stub(*_a, _name=dotted, **_k):
+            raise Forbidden(_name)
 
-            setattr(owner, attr, stub)
-            restore.append((owner, attr, original))
+        setattr(owner, attr, stub)
+        restore.append((owner, attr, original))
     return restore
 
 
