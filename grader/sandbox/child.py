@@ -69,18 +69,24 @@ class Forbidden(Exception):
 
 
 def _resolve(dotted: str):
-    """(owner, attribute) for a dotted name such as numpy.linalg.det or sympy.Basic.diff."""
+    """(owner, attribute) for a loaded dotted name such as numpy.linalg.det.
+
+    Only modules already imported are searched (forbidding must never import anything),
+    and only functions or classes' methods are returned: a module is never replaced, since
+    that breaks the imports of everything built on it. Forbidden modules are caught in the
+    source instead.
+    """
     parts = dotted.split(".")
     for cut in range(len(parts) - 1, 0, -1):
-        try:
-            owner = importlib.import_module(".".join(parts[:cut]))
-        except ImportError:
+        owner = sys.modules.get(".".join(parts[:cut]))
+        if owner is None:
             continue
         for name in parts[cut:-1]:
             owner = getattr(owner, name, None)
-        if owner is not None and hasattr(owner, parts[-1]):
-            return owner, parts[-1]
-        return None
+        target = getattr(owner, parts[-1], None) if owner is not None else None
+        if target is None or isinstance(target, type(sys)):
+            return None
+        return owner, parts[-1]
     return None
 
 
