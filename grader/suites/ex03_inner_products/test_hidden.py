@@ -1,0 +1,558 @@
+"""Hidden suite for exercise 3, inner products (tasks 3.1 to 3.7).
+
+References are computed here with numpy. Properties are checked on the learner's outputs:
+Cauchy-Schwarz, projection idempotence and orthogonal residuals, Gram-Schmidt orthonormality
+and nested spans, Gram matrix symmetry and positive semi-definiteness.
+
+Points per task (must match the ``# ### Task`` headers of solutions/ex03_inner_products.py):
+3.1: 2, 3.2: 2, 3.3: 1, 3.4: 2, 3.5: 3, 3.6: 2, 3.7: 2.
+
+Task 3.1 may not use np.linalg.norm, but Task 3.5 may: the file-wide ``forbid=`` check would
+flag the allowed use in gram_schmidt, so 3.1 checks the code of ``norm`` itself (and the
+module functions it calls) in a probe, and stubs np.linalg.norm while it runs.
+"""
+
+import numpy as np
+
+from grader.judge.api import task
+
+# "Numpy and sympy only": any import of scipy is caught in the source (no run-time cost).
+NO_SCIPY = ("scipy",)
+
+
+def _norm_probe(mod, *args):
+    """Call mod.norm(*args); return [uses a library norm?, result]."""
+    import sys
+    import types
+
+    fn = mod.norm
+    names = {"norm", "vector_norm", "matrix_norm"}  # "norm" only beside "linalg"
+    banned = []
+    for dotted in ("numpy.linalg.norm", "numpy.linalg.vector_norm", "scipy.linalg.norm"):
+        owner_name, _, attr = dotted.rpartition(".")
+        owner = sys.modules.get(owner_name)
+        if owner is not None and hasattr(owner, attr):
+            banned.append((owner, attr, getattr(owner, attr)))
+    used = False
+    seen = set()
+    stack = [fn]
+    while stack:
+        f = stack.pop()
+        code = getattr(f, "__code__", None)
+        glb = getattr(f, "__globals__", None)
+        if not isinstance(code, types.CodeType) or code in seen or not isinstance(glb, dict):
+            continue
+        seen.add(code)
+        codes = [code]
+        while codes:
+            c = codes.pop()
+            for name in c.co_names:
+                g = glb.get(name)
+                if name in names and (name != "norm" or "linalg" in c.co_names):
+                    used = True
+                if any(g is obj for _, _, obj in banned):
+                    used = True
+                if isinstance(g, types.FunctionType) and g.__module__ == mod.__name__:
+                    stack.append(g)
+            codes.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
+    hits = []
+
+    class _LibraryNorm(Exception):
+        pass
+
+    def stub(*_a, **_k):
+        hits.append(1)
+        raise _LibraryNorm
+
+    for owner, attr, _ in banned:
+        setattr(owner, attr, stub)
+    try:
+        result = fn(*args)
+    except _LibraryNorm:
+        return [True, None]
+    finally:
+        for owner, attr, original in banned:
+            setattr(owner, attr, original)
+    return [used or bool(hits), result]
+
+
+def _norm(student, v) -> float:
+    used_library, got = student.probe(_norm_probe, np.asarray(v, dtype=float))
+    assert not used_library  # the task is to write the norm, not to call np.linalg.norm
+    return float(got)
+
+
+def _raises_value_error(mod, fname, *args):
+    """Return True if mod.fname(*args) raises ValueError (a subclass counts), False if not."""
+    fn = getattr(mod, fname)
+    try:
+        fn(*args)
+    except ValueError:
+        return True
+    except NotImplementedError:
+        raise
+    except Exception:
+        return False
+    return False
+
+
+# ---------------------------------------------------------------- 3.1 norm
+
+
+@task("3.1", points=0.5, hint="sqrt(sum(v_i**2)), written yourself: np.linalg.norm is not "
+      "allowed in this task.", forbid=NO_SCIPY)
+def test_norm_random_vectors(student):
+    """Does norm agree with numpy on random vectors, without calling a library norm?"""
+    rng = np.random.default_rng(301)
+    for d in (1, 2, 9, 50):
+        v = rng.normal(scale=3.0, size=d)
+        assert np.isclose(_norm(student, v), np.sqrt(np.sum(v * v)), rtol=1e-12)
+
+
+@task("3.1", points=0.5, hint="(1e200)**2 overflows to inf: divide by s = max|v_i| first, take "
+      "the length of v / s, and multiply by s.", forbid=NO_SCIPY)
+def test_norm_huge_entries(student):
+    """Is norm finite and right for entries like 1e200 and 1e300 (whose squares overflow)?"""
+    cases = [([1e200, 1e200], np.sqrt(2.0) * 1e200), ([3e250, -4e250], 5e250),
+             ([-1e300, 1e300, 0.0], np.sqrt(2.0) * 1e300), ([1e308], 1e308)]
+    for v, expected in cases:
+        got = _norm(student, v)
+        assert np.isfinite(got)
+        assert np.isclose(got, expected, rtol=1e-12)
+
+
+@task("3.1", points=0.5, hint="(1e-200)**2 underflows to 0, so a nonzero vector would get "
+      "length 0; the same scaling by max|v_i| fixes it.", forbid=NO_SCIPY)
+def test_norm_tiny_entries(student):
+    """Is a vector of tiny entries (1e-200, 1e-310) given its true, nonzero length?"""
+    cases = [([1e-200, 1e-200], np.sqrt(2.0) * 1e-200), ([3e-180, 4e-180], 5e-180),
+             ([1e-310, 0.0], 1e-310)]
+    for v, expected in cases:
+        got = _norm(student, v)
+        assert got > 0.0
+        assert np.isclose(got, expected, rtol=1e-9)
+
+
+@task("3.1", points=0.5, hint="the zero vector has length 0.0 (don't divide by s = 0); "
+      "scaling v by c scales its length by |c|, and |u + v| <= |u| + |v|.", forbid=NO_SCIPY)
+def test_norm_zero_and_properties(student):
+    """Is norm(0) = 0.0, norm(c v) = |c| norm(v), and does the triangle inequality hold?"""
+    got = _norm(student, np.zeros(5))
+    assert got == 0.0
+    assert _norm(student, [-3.0]) == 3.0
+    rng = np.random.default_rng(302)
+    u, v = rng.normal(size=(2, 6))
+    nu, nv = _norm(student, u), _norm(student, v)
+    assert np.isclose(_norm(student, -2.5 * u), 2.5 * nu, rtol=1e-12)
+    assert _norm(student, u + v) <= nu + nv + 1e-12
+
+
+# ---------------------------------------------------------------- 3.2 cosine similarity
+
+
+def _cos(u, v):
+    return float(np.dot(u, v) / (np.sqrt(np.dot(u, u)) * np.sqrt(np.dot(v, v))))
+
+
+@task("3.2", points=0.5, hint="<u, v> / (|u| |v|): only the directions matter, not the lengths.",
+      forbid=NO_SCIPY)
+def test_cosine_random_vectors(student):
+    """Does cosine_similarity match <u, v>/(|u||v|) on random vectors of several dimensions?"""
+    rng = np.random.default_rng(303)
+    for d in (2, 3, 10, 40):
+        u, v = rng.normal(size=(2, d))
+        assert np.isclose(float(student.cosine_similarity(u, v)), _cos(u, v), rtol=1e-10,
+                          atol=1e-14)
+
+
+@task("3.2", points=0.5, hint="rounding can push the quotient a hair past 1 (try u = v): clip "
+      "the result to [-1, 1].", forbid=NO_SCIPY)
+def test_cosine_parallel_and_clipped(student):
+    """Is the similarity in [-1, 1] for u = v, -u and scaled copies, and 0 if perpendicular?"""
+    rng = np.random.default_rng(304)
+    for _ in range(15):
+        u = rng.normal(size=7) * 10.0 ** rng.integers(-3, 4)
+        for v, expected in [(u, 1.0), (3.0 * u, 1.0), (-u, -1.0), (-0.01 * u, -1.0)]:
+            got = float(student.cosine_similarity(u, v))
+            assert -1.0 <= got <= 1.0
+            assert np.isclose(got, expected, atol=1e-12)
+    assert abs(float(student.cosine_similarity(np.array([1.0, 2.0]),
+                                               np.array([-2.0, 1.0])))) <= 1e-15
+
+
+@task("3.2", points=0.5, hint="the zero vector has no direction: return 0.0 when u or v is zero, "
+      "before dividing by a zero length.", forbid=NO_SCIPY)
+def test_cosine_zero_vector(student):
+    """Is the similarity 0.0 (not nan) when either vector, or both, is zero?"""
+    u, zero = np.array([1.0, -3.0, 2.0]), np.zeros(3)
+    for a, b in [(u, zero), (zero, u), (zero, zero)]:
+        got = float(student.cosine_similarity(a, b))
+        assert got == 0.0
+
+
+@task("3.2", points=0.5, hint="(1e200)**2 overflows and (1e-200)**2 underflows: scale each "
+      "vector by its largest |entry| first (it doesn't change the direction).", forbid=NO_SCIPY)
+def test_cosine_huge_and_tiny_entries(student):
+    """Is the similarity right for entries like 1e200 and 1e-200, and unchanged by scaling?"""
+    r2 = 1.0 / np.sqrt(2.0)
+    cases = [([1e200, 1e200], [1e200, 0.0], r2), ([1e-200, 1e-200], [0.0, 3e-200], r2),
+             ([1e300, 0.0], [1e-300, 1e-300], r2), ([2e250, -2e250], [-1.0, 1.0], -1.0)]
+    for u, v, expected in cases:
+        got = float(student.cosine_similarity(np.array(u), np.array(v)))
+        assert np.isclose(got, expected, rtol=1e-12)
+    rng = np.random.default_rng(305)
+    u, v = rng.normal(size=(2, 5))
+    assert np.isclose(float(student.cosine_similarity(1e180 * u, 1e-180 * v)), _cos(u, v),
+                      rtol=1e-10, atol=1e-14)
+
+
+# ---------------------------------------------------------------- 3.3 angle
+
+
+@task("3.3", points=0.5, hint="theta = arccos(cos theta) in radians, in [0, pi]; clip the cosine "
+      "to [-1, 1] first or arccos(1.0000000000000002) is nan.", forbid=NO_SCIPY)
+def test_angle_values(student):
+    """Are known angles (0, pi/4, pi/2, pi) and random ones right, and never nan for u = v?"""
+    cases = [([1.0, 0.0], [0.0, 2.0], np.pi / 2), ([1.0, 0.0], [3.0, 3.0], np.pi / 4),
+             ([1.0, 2.0, 3.0], [-2.0, -4.0, -6.0], np.pi), ([1e200, 0.0], [0.0, 1e200], np.pi / 2)]
+    for u, v, expected in cases:
+        assert np.isclose(float(student.angle(np.array(u), np.array(v))), expected, rtol=1e-12)
+    rng = np.random.default_rng(306)
+    for _ in range(10):
+        u, v = rng.normal(size=(2, 4))
+        expected = np.arccos(np.clip(_cos(u, v), -1.0, 1.0))
+        assert np.isclose(float(student.angle(u, v)), expected, rtol=1e-9, atol=1e-12)
+        same = float(student.angle(u, 2.0 * u))
+        assert np.isfinite(same) and 0.0 <= same <= 1e-7
+
+
+@task("3.3", points=0.5, hint="an angle with the zero vector does not exist: raise ValueError "
+      "(for either argument) instead of returning a number.", forbid=NO_SCIPY)
+def test_angle_zero_vector_raises(student):
+    """Is a zero vector (either argument) a ValueError, and nearly parallel about 0?"""
+    u, zero = np.array([1.0, 2.0]), np.zeros(2)
+    assert student.probe(_raises_value_error, "angle", u, zero) is True
+    assert student.probe(_raises_value_error, "angle", zero, u) is True
+    got = float(student.angle(np.array([1.0, 0.0]), np.array([1.0, 1e-9])))
+    assert np.isfinite(got) and 0.0 <= got <= 1e-7
+
+
+# ---------------------------------------------------------------- 3.4 projection
+
+
+@task("3.4", points=0.5, hint="(<u, v> / <v, v>) v: a multiple of v, returned as an array of "
+      "shape (d,).", forbid=NO_SCIPY)
+def test_project_random(student):
+    """Does project(u, v) match (<u,v>/<v,v>) v on random vectors, with shape (d,)?"""
+    rng = np.random.default_rng(307)
+    for d in (1, 2, 5, 30):
+        u, v = rng.normal(size=(2, d))
+        got = np.asarray(student.project(u, v), dtype=float)
+        assert got.shape == (d,)
+        assert np.allclose(got, np.dot(u, v) / np.dot(v, v) * v, rtol=1e-10, atol=1e-13)
+
+
+@task("3.4", points=0.5, hint="projecting twice changes nothing, the leftover u - proj is "
+      "perpendicular to v, and only the line through v matters, not v's length.",
+      forbid=NO_SCIPY)
+def test_project_properties(student):
+    """Is projection idempotent, the residual orthogonal to v, and v's length irrelevant?"""
+    rng = np.random.default_rng(308)
+    u, v = rng.normal(size=(2, 6))
+    p = np.asarray(student.project(u, v), dtype=float)
+    assert np.allclose(np.asarray(student.project(p, v), dtype=float), p, rtol=1e-10,
+                       atol=1e-13)
+    assert abs(np.dot(u - p, v)) <= 1e-12 * np.linalg.norm(u) * np.linalg.norm(v)
+    assert np.allclose(np.asarray(student.project(u, -7.0 * v), dtype=float), p, rtol=1e-10,
+                       atol=1e-13)
+    assert np.allclose(np.asarray(student.project(v, v), dtype=float), v, rtol=1e-12)
+
+
+@task("3.4", points=0.5, hint="there is no line to project onto when v is the zero vector: "
+      "raise ValueError. Projecting the zero vector u gives zeros.", forbid=NO_SCIPY)
+def test_project_zero_vectors(student):
+    """Is projecting onto 0 a ValueError, and is the projection of 0 the zero vector?"""
+    assert student.probe(_raises_value_error, "project", np.array([1.0, 2.0]),
+                         np.zeros(2)) is True
+    got = np.asarray(student.project(np.zeros(3), np.array([1.0, -1.0, 2.0])), dtype=float)
+    assert got.shape == (3,) and np.all(got == 0.0)
+
+
+@task("3.4", points=0.5, hint="a u perpendicular to v projects to the zero vector; a u nearly "
+      "parallel to v projects almost onto itself.", forbid=NO_SCIPY)
+def test_project_perpendicular_and_nearly_parallel(student):
+    """Is a perpendicular u sent to 0, and a nearly parallel u to almost itself?"""
+    got = np.asarray(student.project(np.array([2.0, -1.0, 0.0]), np.array([1.0, 2.0, 5.0])),
+                     dtype=float)
+    assert np.allclose(got, 0.0, atol=1e-15)
+    v = np.array([3.0, 4.0, 12.0])
+    u = 2.0 * v + np.array([1e-9, 0.0, 0.0])
+    got = np.asarray(student.project(u, v), dtype=float)
+    assert np.allclose(got, np.dot(u, v) / np.dot(v, v) * v, rtol=1e-12)
+    big = np.asarray(student.project(np.array([1e100, 1e100]), np.array([1e-5, 0.0])),
+                     dtype=float)
+    assert np.allclose(big, [1e100, 0.0], rtol=1e-12)
+
+
+# ---------------------------------------------------------------- 3.5 Gram-Schmidt
+
+GS_FORBID = ("numpy.linalg.qr", *NO_SCIPY)
+
+
+def _gs(student, V, **kw):
+    Q = np.asarray(student.gram_schmidt(np.asarray(V, dtype=float), **kw), dtype=float)
+    assert Q.shape == np.shape(V)
+    return Q
+
+
+def _hilbert(d, k):
+    i, j = np.indices((d, k))
+    return 1.0 / (i + j + 1.0)
+
+
+@task("3.5", points=0.5, hint="each column: subtract its projection onto every earlier q_i, then "
+      "divide by its length, so that Q.T @ Q is the identity.", forbid=GS_FORBID)
+def test_gram_schmidt_orthonormal(student):
+    """Is Q.T @ Q the identity for random V of shapes (3, 3), (6, 2), (10, 5)?"""
+    rng = np.random.default_rng(309)
+    for d, k in [(3, 3), (6, 2), (10, 5), (4, 1)]:
+        Q = _gs(student, rng.normal(size=(d, k)))
+        assert np.allclose(Q.T @ Q, np.eye(k), atol=1e-12)
+
+
+@task("3.5", points=0.5, hint="q_j may only use v_1..v_j: then the first j columns of Q span "
+      "the same space as the first j columns of V (Q.T @ V is upper triangular).",
+      forbid=GS_FORBID)
+def test_gram_schmidt_nested_spans(student):
+    """Do Q's first j columns span V's first j (Q.T V upper triangular, V = Q R)?"""
+    rng = np.random.default_rng(310)
+    V = rng.normal(size=(7, 4))
+    Q = _gs(student, V)
+    R = Q.T @ V
+    assert np.allclose(np.tril(R, -1), 0.0, atol=1e-12)
+    assert np.allclose(Q @ R, V, atol=1e-12)
+
+
+@task("3.5", points=0.5, hint="normalise w / |w| with the sign it has: then each q_j points "
+      "along v_j (q_j . v_j > 0), and Q agrees with a QR factorisation with R's diagonal > 0.",
+      forbid=GS_FORBID)
+def test_gram_schmidt_matches_qr_with_positive_diagonal(student):
+    """Is Q[:, j] . V[:, j] > 0, so that Q is the QR factor with a positive diagonal?"""
+    rng = np.random.default_rng(311)
+    V = rng.normal(size=(6, 4))
+    Q = _gs(student, V)
+    assert np.all(np.sum(Q * V, axis=0) > 0)
+    Qr, Rr = np.linalg.qr(V)
+    Qr = Qr * np.sign(np.diag(Rr))
+    assert np.allclose(Q, Qr, atol=1e-10)
+
+
+@task("3.5", points=0.5, hint="if what is left of a column after subtracting the projections "
+      "is tiny compared to its original length (or the column is zero), raise ValueError.",
+      forbid=GS_FORBID)
+def test_gram_schmidt_dependent_columns_raise(student):
+    """Is a zero, repeated or combined column a ValueError?"""
+    rng = np.random.default_rng(312)
+    a, b = rng.normal(size=(2, 5))
+    for V in (np.column_stack([a, np.zeros(5)]), np.column_stack([a, b, a]),
+              np.column_stack([a, b, 2.0 * a - 3.0 * b]), np.column_stack([np.zeros(5), a])):
+        assert student.probe(_raises_value_error, "gram_schmidt", V) is True
+
+
+@task("3.5", points=0.5, hint="use the MODIFIED version: subtract each projection from the "
+      "current w (w -= <w, q_i> q_i), not all of them computed from the original column.",
+      forbid=GS_FORBID)
+def test_gram_schmidt_nearly_parallel_columns(student):
+    """Does Q stay orthonormal (to 1e-6) for nearly parallel and ill-conditioned columns?"""
+    rng = np.random.default_rng(0)
+    v = rng.normal(size=6)
+    V = np.column_stack([v, v + 1e-7 * rng.normal(size=6), v + 1e-7 * rng.normal(size=6)])
+    for W in (V, _hilbert(10, 7)):
+        Q = _gs(student, W)
+        assert np.abs(Q.T @ Q - np.eye(W.shape[1])).max() <= 1e-6
+
+
+def _gs_leaves_input_alone(mod, V):
+    import numpy as np
+
+    V = np.array(V, dtype=float)
+    before = V.copy()
+    Q = mod.gram_schmidt(V)
+    return [bool(np.array_equal(V, before)), Q]
+
+
+@task("3.5", points=0.5, hint="work on copies of the columns (w = V[:, j].copy()): the caller's "
+      "V must not change; a single column is just normalised.", forbid=GS_FORBID)
+def test_gram_schmidt_keeps_input_and_single_column(student):
+    """Is V left unchanged, and is a single column returned normalised?"""
+    V = np.array([[2.0, 1.0], [0.0, 3.0], [1.0, -1.0]])
+    unchanged, Q = student.probe(_gs_leaves_input_alone, V)
+    assert unchanged is True
+    assert np.allclose(np.asarray(Q, dtype=float).T @ np.asarray(Q, dtype=float), np.eye(2),
+                       atol=1e-12)
+    Q1 = _gs(student, np.array([[3.0], [0.0], [-4.0]]))
+    assert np.allclose(Q1[:, 0], [0.6, 0.0, -0.8], rtol=1e-12)
+
+
+# ---------------------------------------------------------------- 3.6 Gram matrix
+
+
+@task("3.6", points=0.5, hint="with one vector per ROW of X, all the inner products at once are "
+      "X @ X.T, of shape (n, n).", forbid=NO_SCIPY)
+def test_gram_plain_random(student):
+    """Is gram_matrix(X) equal to X X^T for random X of several shapes?"""
+    rng = np.random.default_rng(313)
+    for n, d in [(1, 3), (4, 2), (5, 8)]:
+        X = rng.normal(size=(n, d))
+        got = np.asarray(student.gram_matrix(X), dtype=float)
+        assert got.shape == (n, n)
+        assert np.allclose(got, X @ X.T, rtol=1e-12, atol=1e-13)
+
+
+@task("3.6", points=0.5, hint="the weighted inner product is x_i^T W x_j, so the whole matrix "
+      "is X @ W @ X.T.", forbid=NO_SCIPY)
+def test_gram_weighted_random(student):
+    """Is gram_matrix(X, W) equal to X W X^T for random SPD W?"""
+    rng = np.random.default_rng(314)
+    for n, d in [(3, 3), (6, 4)]:
+        X = rng.normal(size=(n, d))
+        B = rng.normal(size=(d, d))
+        W = B @ B.T + d * np.eye(d)
+        got = np.asarray(student.gram_matrix(X, W), dtype=float)
+        assert got.shape == (n, n)
+        assert np.allclose(got, X @ W @ X.T, rtol=1e-11, atol=1e-12)
+        got_kw = np.asarray(student.gram_matrix(X, W=W), dtype=float)
+        assert np.allclose(got_kw, X @ W @ X.T, rtol=1e-11, atol=1e-12)
+
+
+@task("3.6", points=0.5, hint="a Gram matrix is symmetric, has the squared lengths on its "
+      "diagonal and no negative eigenvalue; W = I gives the plain one.", forbid=NO_SCIPY)
+def test_gram_properties(student):
+    """Is G symmetric PSD with squared norms on its diagonal, and W = I the plain G?"""
+    rng = np.random.default_rng(315)
+    X = rng.normal(size=(6, 3))  # rank 3: G has three zero eigenvalues
+    G = np.asarray(student.gram_matrix(X), dtype=float)
+    assert np.allclose(G, G.T, atol=1e-12)
+    assert np.allclose(np.diag(G), np.sum(X * X, axis=1), rtol=1e-12)
+    assert np.linalg.eigvalsh((G + G.T) / 2).min() >= -1e-10
+    GI = np.asarray(student.gram_matrix(X, np.eye(3)), dtype=float)
+    assert np.allclose(GI, G, rtol=1e-12, atol=1e-13)
+
+
+@task("3.6", points=0.5, hint="a diagonal W weights each feature: entry (i, j) is "
+      "sum_k w_k x_ik x_jk.", forbid=NO_SCIPY)
+def test_gram_diagonal_weights(student):
+    """Does a diagonal W weight each feature as sum_k w_k x_ik x_jk?"""
+    X = np.array([[1.0, 2.0], [3.0, -1.0], [0.0, 4.0]])
+    w = np.array([2.0, 0.5])
+    expected = np.array([[sum(w[k] * X[i, k] * X[j, k] for k in range(2)) for j in range(3)]
+                         for i in range(3)])
+    got = np.asarray(student.gram_matrix(X, np.diag(w)), dtype=float)
+    assert np.allclose(got, expected, rtol=1e-12)
+
+
+# ---------------------------------------------------------------- 3.7 nearest neighbours
+
+WORD_VECTORS = np.array(
+    [
+        [0.9, 0.9, 0.0, 0.0, 0.0, 0.2],  # cat
+        [0.9, 0.8, 0.0, 0.0, 0.1, 0.0],  # kitten
+        [0.9, 0.9, 0.0, 0.0, 0.0, 0.4],  # dog
+        [0.9, 0.0, 0.0, 0.0, 0.0, 0.5],  # wolf
+        [0.0, 0.2, 0.9, 0.0, 0.0, 0.6],  # car
+        [0.0, 0.0, 0.9, 0.0, 0.0, 1.0],  # truck
+        [0.0, 0.3, 0.7, 0.0, 0.0, 0.1],  # bicycle
+        [0.0, 0.0, 0.0, 0.9, 0.5, 0.1],  # apple
+        [0.0, 0.0, 0.0, 0.9, 0.6, 0.1],  # banana
+        [0.0, 0.1, 0.0, 0.8, 1.0, 0.2],  # cake
+    ]
+)
+
+
+def _ranking(query, vectors, k):
+    norms = np.sqrt(np.sum(vectors * vectors, axis=1)) * np.sqrt(np.sum(query * query))
+    sim = np.divide(vectors @ query, norms, out=np.zeros(len(vectors)), where=norms > 0)
+    return np.argsort(-sim, kind="stable")[:k]
+
+
+def _nn(student, query, vectors, k):
+    got = np.asarray(student.nearest_neighbours(query, vectors, k))
+    assert got.shape == (k,)
+    assert np.issubdtype(got.dtype, np.integer)
+    return got
+
+
+@task("3.7", points=0.5, hint="rank every row by its cosine similarity with the query, most "
+      "similar first, and return the first k indices as an integer array.", forbid=NO_SCIPY)
+def test_nearest_neighbours_words_and_random(student):
+    """Are the k nearest neighbours right for the word vectors and for random data (k = 1..n)?"""
+    for i in (1, 5, 8):
+        q = WORD_VECTORS[i] * 1.7
+        assert np.array_equal(_nn(student, q, WORD_VECTORS, 4), _ranking(q, WORD_VECTORS, 4))
+    rng = np.random.default_rng(316)
+    vectors = rng.normal(size=(20, 6))
+    query = rng.normal(size=6)
+    for k in (1, 7, 20):
+        assert np.array_equal(_nn(student, query, vectors, k), _ranking(query, vectors, k))
+
+
+@task("3.7", points=0.5, hint="ties go to the smaller index (np.argsort(-similarity, "
+      "kind='stable')), and a zero row has similarity 0, so it beats rows pointing away.",
+      forbid=NO_SCIPY)
+def test_nearest_neighbours_ties_and_zero_rows(student):
+    """Do equal similarities keep index order, and does a zero row score 0 (no nan, no crash)?"""
+    query = np.array([1.0, 0.0])
+    vectors = np.array([[-1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.0, 0.0], [1.0, 1.0],
+                        [0.0, -2.0], [-1.0, 1.0]])
+    got = _nn(student, query, vectors, 7)
+    assert np.array_equal(got, [2, 4, 1, 3, 5, 6, 0])
+    assert np.array_equal(_nn(student, query, vectors, 3), [2, 4, 1])
+
+
+@task("3.7", points=0.5, hint="check k first: raise ValueError unless 1 <= k <= n (the number "
+      "of rows).", forbid=NO_SCIPY)
+def test_nearest_neighbours_bad_k_raises(student):
+    """Is k = 0, k < 0 or k > n a ValueError?"""
+    vectors = np.eye(3)
+    query = np.array([1.0, 1.0, 0.0])
+    for k in (0, -1, 4):
+        assert student.probe(_raises_value_error, "nearest_neighbours", query, vectors,
+                             k) is True
+
+
+def _nn_without_cosine(mod, query, vectors, k):
+    """Run nearest_neighbours with cosine_similarity and angle unavailable; None if it used them."""
+    saved = {name: getattr(mod, name) for name in ("cosine_similarity", "angle")
+             if hasattr(mod, name)}
+    hits = []
+
+    class _Unavailable(Exception):
+        pass
+
+    def unavailable(*_a, **_k):
+        hits.append(1)
+        raise _Unavailable
+
+    for name in saved:
+        setattr(mod, name, unavailable)
+    try:
+        result = mod.nearest_neighbours(query, vectors, k)
+    except _Unavailable:
+        return None
+    finally:
+        for name, fn in saved.items():
+            setattr(mod, name, fn)
+    return None if hits else result
+
+
+@task("3.7", points=0.5, hint="compute all similarities at once in numpy (vectors @ query "
+      "divided by the row norms times the query norm), not by calling cosine_similarity in a "
+      "loop.", forbid=NO_SCIPY)
+def test_nearest_neighbours_is_vectorised(student):
+    """Does nearest_neighbours work without calling cosine_similarity (vectorised numpy)?"""
+    rng = np.random.default_rng(317)
+    vectors = rng.normal(size=(12, 4))
+    query = rng.normal(size=4)
+    got = student.probe(_nn_without_cosine, query, vectors, 5)
+    assert got is not None  # None: it called cosine_similarity (or angle)
+    assert np.array_equal(np.asarray(got), _ranking(query, vectors, 5))
