@@ -1,0 +1,7 @@
+"""``python -m grader`` is ``mlmath``."""
+
+import sys
+
+from grader.cli import main
+
+sys.exit(main())
