@@ -100,7 +100,7 @@ def _enc(v, depth: int, counter: list[int]):
     if np is not None and isinstance(v, np.ndarray | np.generic):
         return _enc_array(np, v)
     sympy = sys.modules.get("sympy")
-    if sympy is not None and isinstance(v, sympy.Basic):
+    if sympy is not None and isinstance(v, sympy.Basic | sympy.MatrixBase):
         return {"$sym": _sym_tree(sympy, v, depth + 1, counter)}
     raise WireError(f"unsupported return type {_type_name(v)}")
 

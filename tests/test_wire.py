@@ -115,3 +115,15 @@ def test_huge_integer_is_refused():
     """Is an integer with thousands of digits refused rather than parsed?"""
     with pytest.raises(wire.WireError, match="too large"):
         wire.encode(10 ** (wire.MAX_INT_DIGITS + 1))
+
+
+def test_sympy_matrix_crosses_as_a_tree():
+    """Does a (mutable) SymPy Matrix cross as a whitelisted tree and come back equal?"""
+    import sympy as sp
+
+    from grader.symbolic import from_tree
+
+    x = sp.Symbol("x")
+    m = sp.Matrix([[x, 1], [sp.exp(x), sp.Rational(1, 3)]])
+    back = wire.decode(wire.encode(m), sympy_builder=from_tree)
+    assert sp.simplify(sp.Matrix(back) - m) == sp.zeros(2, 2)

@@ -1,0 +1,159 @@
+r"""The parser's first step: read typed text token by token, before Python's ast sees it.
+
+It accepts ASCII only, turns ``^`` into ``**``, inserts the ``*`` of implicit multiplication
+(``2x``, ``2(x+1)``, ``(a)(b)``), bounds literals (digits, exponents) and nesting, and
+records for every character of the rewritten text where it came from, so that errors can
+quote the learner's own text.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+from ._safe import Limits, SymbolicInputError
+
+
+class ParseError(SymbolicInputError):
+    r"""Typed text the parser refuses; the message names the offending part."""
+
+
+_TOKEN = re.compile(
+    r"(?P<ws>[ \t]+)"
+    r"|(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<op>\*\*|//|<<|>>|<=|>=|==|!=|:=|->|[-+*/^()\[\],.%@&|~<>=!:;{}'\"#\\$?`])"
+)
+
+_CHAR_HINTS = {
+    "|": "use abs(x) for an absolute value, not |x|",
+    "=": "write only the expression, without '='",
+    ";": "write a single expression, without ';'",
+    "#": "comments ('#') are not allowed",
+    "\\": "backslashes are not allowed",
+}
+
+def rewrite(
+    text: str, names: frozenset[str], implicit: bool, limits: Limits
+) -> tuple[str, list[int]]:
+    """Tokenize, translate ``^``, insert implicit ``*``; return source and position map."""
+    tokens: list[tuple[str, str, int]] = []
+    pos = 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None:
+            ch = text[pos]
+            raise ParseError(
+                f"the character {ch!r} at position {pos + 1} is not allowed",
+                part=ch,
+                position=pos,
+            )
+        kind = m.lastgroup or ""
+        tok = m.group()
+        if kind == "op" and tok in _CHAR_HINTS:
+            raise ParseError(f"{_CHAR_HINTS[tok]} (position {pos + 1})", part=tok, position=pos)
+        if kind == "op" and tok in "'\"":
+            end = text.find(tok, pos + 1)
+            part = text[pos : end + 1] if end > 0 else text[pos:]
+            raise ParseError(
+                f"text in quotes ({part[:30]}) is not allowed", part=part, position=pos
+            )
+        if kind == "num":
+            _check_literal(tok, pos, limits)
+        if kind == "name" and (tok.startswith("_") or tok.endswith("_") or "__" in tok):
+            raise ParseError(
+                f"names with leading, trailing or double underscores ({tok}) are not allowed",
+                part=tok,
+                position=pos,
+            )
+        if kind != "ws":
+            tokens.append((kind, tok, pos))
+        pos = m.end()
+
+    out: list[str] = []
+    origin: list[int] = []
+    depth = 0
+    prev: tuple[str, str, int] | None = None
+    for kind, tok, start in tokens:
+        if tok in "([":
+            depth += 1
+            if depth > limits.max_depth:
+                raise ParseError(
+                    f"your answer is nested more than {limits.max_depth} levels deep",
+                    part=tok,
+                    position=start,
+                )
+        elif tok in ")]":
+            depth -= 1
+        if prev is not None:
+            _between(prev, (kind, tok, start), text, implicit, out, origin)
+            if prev[2] + len(prev[1]) != start:
+                out.append(" ")
+                origin.append(start - 1)
+        piece = "**" if tok == "^" else tok
+        out.append(piece)
+        origin.extend([start] * len(piece) if tok == "^" else range(start, start + len(tok)))
+        prev = (kind, tok, start)
+    return "".join(out), origin
+
+
+def _between(prev, cur, text, implicit, out, origin) -> None:
+    """Handle two adjacent tokens: implicit multiplication, or a missing-operator error."""
+    pkind, ptok, pstart = prev
+    kind, tok, start = cur
+    glued = pstart + len(ptok) == start
+    if pkind == "num" and kind == "name" and glued:
+        if ptok == "0" and tok[0] in "xXoObB":
+            raise ParseError(
+                f"hexadecimal, octal and binary numbers are not allowed ({ptok}{tok})",
+                part=ptok + tok,
+                position=pstart,
+            )
+        if tok.startswith("_"):
+            raise ParseError(
+                f"underscores in numbers are not allowed ({ptok}{tok})",
+                part=ptok + tok,
+                position=pstart,
+            )
+    left = pkind == "num" or ptok in (")", "]") or (pkind == "name" and not keyword.iskeyword(ptok))
+    right = kind in ("num", "name") and not keyword.iskeyword(tok)
+    if not (left and (right or tok == "(")):
+        return
+    if pkind == "name" and tok == "(":
+        return  # a call: f(x)
+    implicit_ok = (pkind == "num" or ptok == ")") and (kind in ("name", "num") or tok == "(")
+    if pkind == "num" and kind == "num":
+        implicit_ok = False
+    shown = text[pstart : start + len(tok)]
+    if not implicit_ok:
+        raise ParseError(
+            f"missing operator between {ptok!r} and {tok!r} in {shown!r}: "
+            f"write {ptok}*{tok} for a product",
+            part=shown,
+            position=pstart,
+        )
+    if not implicit:
+        raise ParseError(
+            f"write {ptok}*{tok}, not {shown} (implicit multiplication is switched off)",
+            part=shown,
+            position=pstart,
+        )
+    out.append("*")
+    origin.append(start)
+
+
+def _check_literal(tok: str, pos: int, limits: Limits) -> None:
+    mantissa, _, exponent = tok.lower().partition("e")
+    digits = len(mantissa.replace(".", "").lstrip("0"))
+    if digits > limits.max_digits:
+        raise ParseError(
+            f"the number {tok[:20]}... has more than {limits.max_digits} digits",
+            part=tok,
+            position=pos,
+        )
+    if exponent and abs(int(exponent)) > 100:
+        raise ParseError(
+            f"the number {tok} is too large or too small (exponent limit 100)",
+            part=tok,
+            position=pos,
+        )

@@ -1,0 +1,294 @@
+r"""Is the learner's answer the same function as the reference? Three-valued, never fooled.
+
+``simplify(a - b) == 0`` is slow and misses true identities (``x/|x|`` and ``sign(x)``);
+``a.equals(b)`` can return None; random float points alone accept an answer that is off by
+``exp(-40)`` and reject a right one through cancellation. :func:`check_equivalent` does:
+
+1. **Read.** Text goes through the safe parser; lists become column vectors. A shape
+   mismatch is decided first (a transposed Jacobian is named as such).
+2. **Sample.** Each variable is drawn from its declared domain (or one inferred from the
+   reference, see :mod:`.domains`); points where the reference is undefined are redrawn.
+3. **Screen in float64** at all points at once, with a tolerance scaled by the largest term
+   of every sum (so cancellation does not look like a difference).
+4. **Re-check in 50 digits** (and 100 if needed) every point that looks different before
+   rejecting, and **confirm** agreement at three points in 50 digits: an ``exp(-40)``
+   offset next to O(1) values is 18 orders of magnitude above the 50-digit noise.
+5. **Explain.** A rejection names the point, both values and the slip (:mod:`.slips`).
+6. **Prove (optional).** With ``prove=True`` an accepted answer is sent to ``simplify`` in a
+   forked child under hard time and memory limits; success only adds ``proved=True``.
+
+Limits: the numeric part runs on bounded inputs (tree size limits), memoises shared
+subexpressions, clamps magnitudes and checks the deadline at every node; a check that runs
+out of time answers "undetermined". The default `prove=False` keeps the hot path fork-free.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from . import _inputs as _in
+from . import slips
+from ._prove import prove_zero
+from ._safe import DEFAULT_LIMITS, Limits, SymbolicInputError, unique_nodes
+from .domains import Domain, as_domain, infer_domains
+from .numeric import EvalTimeout, Unsupported, float_values, mp_value
+
+__all__ = ["Verdict", "check_equivalent"]
+
+EQUIVALENT, NOT_EQUIVALENT, UNDETERMINED = "equivalent", "not_equivalent", "undetermined"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    r"""The outcome of one check; plain data, safe to store and to show.
+
+    Attributes:
+        status: "equivalent", "not_equivalent" or "undetermined".
+        proved: True only if SymPy also proved the identity (or the two are identical).
+        counterexample: the point (variable name -> value) where they differ, or None.
+        answer_value, reference_value: both values there (the differing entry for matrices).
+        entry: (row, col) of that entry for matrices, else None.
+        slip: "wrong_sign", "constant_factor", "constant_term", "transposed",
+            "different_variables", "shape", "undefined", "invalid_answer", or None.
+        message: learner-facing text: the point, both values, the slip stated plainly.
+        points: how many points were compared.
+    """
+
+    status: str
+    proved: bool = False
+    counterexample: dict[str, float] | None = None
+    answer_value: float | None = None
+    reference_value: float | None = None
+    entry: tuple[int, int] | None = None
+    slip: str | None = None
+    message: str = ""
+    points: int = 0
+
+    def __bool__(self) -> bool:
+        return self.status == EQUIVALENT
+
+
+def check_equivalent(
+    answer: object,
+    reference: object,
+    variables: dict[sp.Symbol | str, object] | None = None,
+    *,
+    time_limit: float = 1.0,
+    prove: bool = False,
+    prove_time_limit: float = 2.0,
+    prove_memory_mb: int = 512,
+    n_points: int = 12,
+    seed: int | None = 0,
+    what: str = "derivative",
+    show_reference: bool = True,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Verdict:
+    r"""Decide whether `answer` and `reference` are the same function on the domain.
+
+    Args:
+        answer: the learner's SymPy expression, Matrix, list of expressions, or text.
+        reference: the correct expression, Matrix or list (trusted; text is parsed safely).
+        variables: name or Symbol -> domain ("real", "positive", "negative", "unit",
+            ``(lo, hi)`` or a :class:`Domain`); undeclared variables are inferred.
+        time_limit: seconds for the numeric check; past it the verdict is "undetermined".
+        prove: also try ``simplify`` in a child process to label the verdict "proved".
+        prove_time_limit, prove_memory_mb: hard limits of that child.
+        n_points: float64 sample points (3 of them are re-checked in 50 digits).
+        seed: seed for the points (None: fresh points each call).
+        what: what the answer is, for the message ("derivative", "gradient", ...).
+        show_reference: if False the message leaves out the correct value at the point
+            (the verdict's fields still carry it, for the instructor).
+        limits: size bounds for parsing and for the expressions.
+    Returns:
+        a :class:`Verdict`.
+    Raises:
+        ValueError, TypeError: the *reference* or the domains are malformed.
+    """
+    deadline = time.monotonic() + time_limit
+    declared = {(k.name if isinstance(k, sp.Symbol) else str(k)): as_domain(v)
+                for k, v in (variables or {}).items()}
+    ref = _in.coerce(reference, set(declared), limits)
+    known = set(declared) | {s.name for s in _in.free(ref)}
+    try:
+        ans = _in.coerce(answer, known, limits, like=ref)
+        for e in (ans, ref):
+            for entry in _in.entries(e):
+                unique_nodes(entry, limits.max_tree_nodes)
+    except SymbolicInputError as err:
+        return Verdict(NOT_EQUIVALENT, slip="invalid_answer",
+                       message=f"Could not check your {what}: {err}")
+    except TypeError as err:
+        return Verdict(NOT_EQUIVALENT, slip="invalid_answer",
+                       message=f"Could not check your {what}: {err}")
+    checker = _Checker(declared, deadline, n_points, seed, what)
+    checker.show_reference = show_reference
+    try:
+        verdict = checker.run(ans, ref)
+    except EvalTimeout:
+        return Verdict(UNDETERMINED, message=f"Could not decide within {time_limit:g} s "
+                       f"whether your {what} is right; it was not rejected.")
+    except Unsupported as err:
+        return Verdict(NOT_EQUIVALENT, slip="invalid_answer",
+                       message=f"Could not check your {what}: it contains {err}.")
+    except (ArithmeticError, ValueError, TypeError, RecursionError, MemoryError) as err:
+        # Never crash the grader on a strange expression; never accept it either.
+        return Verdict(UNDETERMINED, message=f"Could not check your {what} "
+                       f"({type(err).__name__}); it was not rejected.")
+    if verdict.status == EQUIVALENT and prove and not verdict.proved:
+        a, r = _in.entries(checker.ans), _in.entries(checker.ref)
+        proved = prove_zero(list(zip(a, r, strict=True)),
+                            prove_time_limit, prove_memory_mb)
+        if proved:
+            verdict = Verdict(EQUIVALENT, proved=True, points=verdict.points,
+                              message=verdict.message + " SymPy also proved it symbolically.")
+    return verdict
+
+
+class _Checker:
+    def __init__(self, declared: dict[str, Domain], deadline, n_points, seed, what):
+        self.declared, self.deadline, self.what = declared, deadline, what
+        self.n_points = max(3, n_points)
+        self.rng = random.Random(seed)
+
+    def run(self, ans, ref) -> Verdict:
+        a_shape, r_shape = _in.shape(ans), _in.shape(ref)
+        if isinstance(ans, sp.MatrixBase) and ans.shape == (1, 1):
+            ans = ans[0, 0]
+        if isinstance(ref, sp.MatrixBase) and ref.shape == (1, 1):
+            ref = ref[0, 0]
+        if a_shape != r_shape:
+            return self.shape_mismatch(ans, ref, a_shape, r_shape)
+        self.ans, self.ref, self.shape = ans, ref, r_shape
+        return self.compare(_in.entries(ans), _in.entries(ref))
+
+    def shape_mismatch(self, ans, ref, a_shape, r_shape) -> Verdict:
+        text = (f"yours is {_in.shape_text(a_shape)}; the correct {self.what} is "
+                f"{_in.shape_text(r_shape)}.")
+        if a_shape and r_shape and a_shape == r_shape[::-1]:
+            inner = self.compare(_in.entries(ans.T), _in.entries(ref), explain=False)
+            if inner.status == EQUIVALENT:
+                text = (f"yours is the transpose of the correct {self.what}: it is "
+                        f"{a_shape[0]}x{a_shape[1]} where the correct one is "
+                        f"{r_shape[0]}x{r_shape[1]} (rows and columns swapped).")
+                return Verdict(NOT_EQUIVALENT, slip="transposed",
+                               message=f"Not the correct {self.what}.\n  slip     {text}")
+        return Verdict(NOT_EQUIVALENT, slip="shape",
+                       message=f"Not the correct {self.what}.\n  shape    {text}")
+
+    # ------------------------------------------------------------------ the numeric core
+    def compare(self, a_list, r_list, explain=True) -> Verdict:
+        a_names = {s.name for e in a_list for s in e.free_symbols}
+        r_names = {s.name for e in r_list for s in e.free_symbols}
+        allowed = r_names | set(self.declared)
+        self.extra, self.missing = a_names - allowed, r_names - a_names
+        if not self.extra and all(_in.same(a, r) for a, r in zip(a_list, r_list, strict=True)):
+            return Verdict(EQUIVALENT, proved=True, message=f"Your {self.what} is correct "
+                           "(identical to the reference).")
+        domains = infer_domains(r_list, r_names)
+        domains.update(infer_domains(a_list, a_names - r_names))
+        domains.update(self.declared)
+        names = sorted(a_names | r_names | set(self.declared))
+        self.floor = _in.float_floor(a_list + r_list)
+        points = self.sample(r_list, names, domains)
+        if len(points) < 3:
+            return Verdict(UNDETERMINED, message=(
+                f"Could not check your {self.what}: the correct one is undefined at almost "
+                "every point tried (" + ", ".join(f"{n} {domains[n].describe()}"
+                                                  for n in names) + ")."))
+        env = {n: np.array([float(p[n]) for p in points]) for n in names}
+        suspects = set()
+        for a, r in zip(a_list, r_list, strict=True):
+            av, a_scale = float_values(a, env, self.deadline)
+            rv, r_scale = float_values(r, env, self.deadline)
+            tol = 1e-9 * (np.abs(av) + np.abs(rv)) + 1e-11 * (a_scale + r_scale) + 1e-300
+            bad = ~(np.abs(av - rv) <= tol)
+            suspects.update(np.flatnonzero(bad).tolist())
+        order = sorted(suspects)[:6]
+        order += [i for i in (0, len(points) // 2, len(points) - 1) if i not in suspects]
+        for i in order:
+            found = self.hp_point(a_list, r_list, points[i])
+            if found is not None:
+                return self.reject(a_list, r_list, points, i, *found) if explain else \
+                    Verdict(NOT_EQUIVALENT)
+        return Verdict(EQUIVALENT, points=len(points), message=(
+            f"Your {self.what} is correct (it matches at {len(points)} points, "
+            "3 of them re-checked in 50 digits)."))
+
+    def sample(self, r_list, names, domains) -> list[dict[str, Fraction]]:
+        kept: list[dict[str, Fraction]] = []
+        for _ in range(4):
+            batch = 2 * self.n_points
+            cols = {n: domains[n].sample(self.rng, batch) for n in names}
+            cand = [{n: cols[n][i] for n in names} for i in range(batch)]
+            env = {n: np.array([float(v) for v in cols[n]]) for n in names}
+            ok = np.ones(batch, dtype=bool)
+            for r in r_list:
+                ok &= np.isfinite(float_values(r, env, self.deadline)[0])
+            kept += [c for c, good in zip(cand, ok, strict=True) if good]
+            if len(kept) >= self.n_points:
+                break
+        return kept[: self.n_points]
+
+    def hp_point(self, a_list, r_list, point):
+        """None if all entries agree in high precision at `point`, else (k, a, r)."""
+        for k, (a, r) in enumerate(zip(a_list, r_list, strict=True)):
+            differs, av, rv = self.hp_differs(a, r, point)
+            if differs:
+                return k, av, rv
+        return None
+
+    def hp_differs(self, a, r, point):
+        for dps in (50, 100):
+            av, a_scale = mp_value(a, point, dps, self.deadline)
+            rv, r_scale = mp_value(r, point, dps, self.deadline)
+            if not mpmath.isfinite(rv):
+                return False, av, rv  # the reference is undefined here: no evidence
+            if not mpmath.isfinite(av):
+                return True, av, rv
+            scale = abs(av) + abs(rv) + a_scale + r_scale
+            if abs(av - rv) <= max(mpmath.mpf(10) ** (10 - dps), self.floor) * scale:
+                return False, av, rv
+        return True, av, rv
+
+    def reject(self, a_list, r_list, points, i, k, av, rv) -> Verdict:
+        with mpmath.workdps(50):  # slip arithmetic on 50-digit values needs 50 digits
+            return self._reject(a_list, r_list, points, i, k, av, rv)
+
+    def _reject(self, a_list, r_list, points, i, k, av, rv) -> Verdict:
+        point = points[i]
+        undefined = not mpmath.isfinite(av)
+        if undefined:
+            slip, text = "undefined", (f"yours is undefined here (a log or square root of a "
+                                       "negative number, or a division by zero?), but the "
+                                       f"correct {self.what} is not.")
+        else:
+            others = [p for j, p in enumerate(points) if j != i][:3]
+            ans_vals, ref_vals = [], []
+            for p in [point, *others]:
+                pa = [mp_value(a, p, 50, self.deadline)[0] for a in a_list]
+                pr = [mp_value(r, p, 50, self.deadline)[0] for r in r_list]
+                if all(mpmath.isfinite(v) for v in pa + pr):
+                    ans_vals.append(pa)
+                    ref_vals.append(pr)
+            slip, text = slips.recognise(ans_vals, ref_vals, self.shape, self.extra,
+                                         self.missing, self.what)
+        entry = None if self.shape is None else divmod(k, self.shape[1])
+        lines = [f"Not the correct {self.what}.",
+                 f"  at       {slips.fmt_point(point)}"]
+        if self.shape is not None:
+            lines.append(f"  entry    {slips.fmt_entry(k, self.shape)}")
+        lines.append(f"  yours    {slips.fmt_value(av, rv)}")
+        if self.show_reference:
+            lines.append(f"  correct  {slips.fmt_value(rv, av)}")
+        if text:
+            lines.append(f"  slip     {text}")
+        return Verdict(NOT_EQUIVALENT, counterexample={n: float(v) for n, v in point.items()},
+                       answer_value=float(av), reference_value=float(rv), entry=entry,
+                       slip=slip, message="\n".join(lines), points=len(points))
