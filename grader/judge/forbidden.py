@@ -29,28 +29,51 @@ def _matches(found: str, forbidden: str) -> bool:
     return found == forbidden or found.startswith(forbidden + ".")
 
 
+def _is_main_guard(node: ast.stmt) -> bool:
+    """``if __name__ == "__main__":``, the demo cells that never run when graded."""
+    test = node.test if isinstance(node, ast.If) else None
+    return (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name)
+            and test.left.id == "__name__" and len(test.comparators) == 1
+            and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value == "__main__")
+
+
+def _graded_nodes(tree: ast.Module):
+    """Every node except those inside top-level ``if __name__ == "__main__":`` blocks."""
+    for stmt in tree.body:
+        if not _is_main_guard(stmt):
+            yield from ast.walk(stmt)
+
+
 def find_uses(tree: ast.Module, forbidden: tuple[str, ...]) -> list[tuple[str, int]]:
-    """Return (forbidden name, line) for each use in ``tree``, in source order."""
+    """Return (forbidden name, line) for each use in ``tree``, in source order.
+
+    Demo code under ``if __name__ == "__main__":`` is skipped: it does not run when graded,
+    and the exercises invite learners to check their answers there (with ``sp.diff``, say).
+    """
     aliases: dict[str, str] = {}
     hits: list[tuple[str, int]] = []
 
     def report(found: str, line: int) -> None:
         hits.extend((name, line) for name in forbidden if _matches(found, name))
 
-    for node in ast.walk(tree):
+    graded = {id(n) for n in _graded_nodes(tree)}
+    for node in ast.walk(tree):  # imports anywhere define names; graded ones are checked
         if isinstance(node, ast.Import):
             for a in node.names:
                 aliases[(a.asname or a.name).split(".")[0]] = (
                     a.name if a.asname else a.name.split(".")[0])
-                report(a.name, node.lineno)
+                if id(node) in graded:
+                    report(a.name, node.lineno)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             for a in node.names:
                 full = f"{node.module}.{a.name}"
                 aliases[a.asname or a.name] = full
-                report(full, node.lineno)
+                if id(node) in graded:
+                    report(full, node.lineno)
     methods = {name.rsplit(".", 1)[1]: name for name in forbidden
                if name.count(".") >= 2 and name.split(".")[-2][:1].isupper()}
-    for node in ast.walk(tree):
+    for node in _graded_nodes(tree):
         if isinstance(node, ast.Attribute) and node.attr in methods:
             hits.append((methods[node.attr], node.lineno))
         if isinstance(node, ast.Attribute | ast.Name) and isinstance(node.ctx, ast.Load):
