@@ -150,16 +150,23 @@ def students() -> dict[str, dict[str, str | bytes]]:
     }
 
 
-def main() -> None:
-    if CLASS.exists():
-        shutil.rmtree(CLASS)
-    for student, files in students().items():
-        folder = CLASS / student
+def write_class(dest: Path) -> int:
+    """Write every sample student into ``dest`` (replacing it); return how many."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    everyone = students()
+    for student, files in everyone.items():
+        folder = dest / student
         folder.mkdir(parents=True)
         for name, content in files.items():
             data = content if isinstance(content, bytes) else content.encode("utf-8")
             (folder / name).write_bytes(data)
-    print(f"wrote {len(students())} students into {CLASS.relative_to(ROOT)}")
+    return len(everyone)
+
+
+def main() -> None:
+    n = write_class(CLASS)
+    print(f"wrote {n} students into {CLASS.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -78,6 +78,26 @@ class StudentModule:
         call.__name__ = name
         return call
 
+    def _check_importable(self) -> None:
+        """Import the module once per sandbox; one that kills its process is not retried."""
+        box = self._sandbox
+        if self._module in box.imported:
+            return
+        if self._module not in box.import_failures:
+            answer = box.request({"op": "import", "module": self._module})
+            if answer.get("ok"):
+                box.imported.add(self._module)
+                return
+            error = answer.get("error") if isinstance(answer.get("error"), dict) else {}
+            if error.get("kind") not in ("crash", "timeout", "exit"):
+                return  # import errors are reported by each call, with their line
+            box.import_failures[self._module] = str(error.get("kind"))
+        # A fresh exception each time: re-raising one object would grow its traceback.
+        raise StudentCodeError(
+            box.import_failures[self._module], f"importing {self._module}.py ended the "
+            "program (sys.exit or os._exit at the top level, a crash, or the time or memory "
+            "limit), so none of its functions could be checked.")
+
     def probe(self, fn, *args, **kwargs):
         """Run the hidden suite's plain function ``fn(module, *args)`` inside the sandbox.
 
@@ -89,13 +109,21 @@ class StudentModule:
                              args, kwargs)
 
     def _request(self, req: dict, args, kwargs):
+        self._check_importable()
+        key = (self._module, req.get("func"))
+        if key in self._sandbox.stuck:
+            raise StudentCodeError("timeout", f"`{key[1]}` ran out of time on an earlier check "
+                                   "(an infinite loop?), so it was not run again.")
         req = {**req, "module": self._module, "forbid": self._forbid,
                "args": [wire.to_json(a) for a in args],
                "kwargs": {k: wire.to_json(v) for k, v in kwargs.items()}}
         answer = self._sandbox.request(req)
         if not answer.get("ok"):
             error = answer.get("error")
-            raise explain(error if isinstance(error, dict) else {}, self._module)
+            error = error if isinstance(error, dict) else {}
+            if error.get("kind") == "timeout" and req["op"] == "call":
+                self._sandbox.stuck.add(key)
+            raise explain(error, self._module)
         try:
             return wire.from_json(answer.get("value"), sympy_builder=_sympy_builder)
         except wire.WireError as err:

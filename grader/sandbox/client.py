@@ -28,7 +28,7 @@ class Sandbox:
     """One student's sandbox process, restarted on demand after a crash or timeout."""
 
     def __init__(self, submission: Path, isolation: Isolation, limits: Limits, slot: int = 0):
-        self.submission = Path(submission)
+        self.submission = Path(submission).resolve()
         self.isolation = isolation
         self.limits = limits
         self.slot = slot
@@ -38,6 +38,10 @@ class Sandbox:
         self.started_at = time.monotonic()
         self.next_id = 0
         self._drain: threading.Thread | None = None
+        # What the judge learnt about this submission, kept across restarts:
+        self.imported: set[str] = set()          # modules that import cleanly
+        self.import_failures: dict[str, str] = {}  # module -> how importing it failed
+        self.stuck: set[tuple[str, str]] = set()  # (module, function) that timed out
 
     # ------------------------------------------------------------------ lifecycle
 
