@@ -195,7 +195,7 @@ def test_other_students_are_untouched_by_cheaters(graded_class, tmp_path):
     ("spins", "took longer than 3"),
     ("missing_function", "has no function `largest`"),
     ("forbidden", "uses numpy.max"),
-    ("exit_at_import", "died"),
+    ("exit_at_import", "ended the program"),
     ("always_equal", "unsupported return type"),
 ])
 def test_feedback_names_the_problem(graded_class, student, phrase):
