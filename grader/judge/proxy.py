@@ -41,6 +41,9 @@ def explain(error: dict, module: str) -> StudentCodeError:
                                     f"{error.get('line')}: {detail}.")
         return StudentCodeError(kind, f"{filename} could not be imported: it raised {etype} "
                                 "while loading.")
+    if kind == "crash" and error.get("memory"):
+        return StudentCodeError(kind, "your code used more memory than the sandbox allows, "
+                                "and the Python process running it was stopped.")
     messages = {
         "exception": f"your code raised {etype}.",
         "exit": "your code tried to exit the program (sys.exit or exit).",

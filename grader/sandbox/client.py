@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 
 from grader import wire
+from grader.sandbox import seccomp
+from grader.sandbox.cgroups import Cgroup
 from grader.sandbox.launcher import CLEAN_ENV, Isolation, Limits, build_command
 
 
@@ -38,6 +40,8 @@ class Sandbox:
         self.started_at = time.monotonic()
         self.next_id = 0
         self._drain: threading.Thread | None = None
+        self.cgroup: Cgroup | None = None
+        self.oom_killed = False
         # What the judge learnt about this submission, kept across restarts:
         self.imported: set[str] = set()          # modules that import cleanly
         self.import_failures: dict[str, str] = {}  # module -> how importing it failed
@@ -46,11 +50,21 @@ class Sandbox:
     # ------------------------------------------------------------------ lifecycle
 
     def _start(self) -> None:
-        argv = build_command(self.submission, self.isolation, self.limits, self.slot)
-        self.proc = subprocess.Popen(
-            argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            cwd=self.submission, env=dict(CLEAN_ENV), close_fds=True, start_new_session=True,
-        )
+        layers = self.isolation.layers
+        fd = seccomp.filter_fd() if "seccomp" in layers else None
+        if "cgroup" in layers:
+            self.cgroup = Cgroup(self.limits.memory_bytes, self.limits.processes)
+        argv = build_command(self.submission, self.isolation, self.limits, self.slot, fd)
+        try:
+            self.proc = subprocess.Popen(
+                argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                cwd=self.submission, env=dict(CLEAN_ENV), close_fds=True,
+                start_new_session=True, pass_fds=() if fd is None else (fd,),
+                preexec_fn=self.cgroup.join if self.cgroup else None,
+            )
+        finally:
+            if fd is not None:
+                os.close(fd)
         self._drain = threading.Thread(target=self._drain_output, args=(self.proc,), daemon=True)
         self._drain.start()
 
@@ -66,6 +80,10 @@ class Sandbox:
     def kill(self) -> None:
         """Kill the sandbox and everything it started; safe to call twice."""
         proc, self.proc = self.proc, None
+        cgroup, self.cgroup = self.cgroup, None
+        if cgroup is not None:
+            self.oom_killed = self.oom_killed or cgroup.oom_killed()
+            cgroup.kill_all()
         if proc is None:
             return
         try:
@@ -139,7 +157,7 @@ class Sandbox:
             except subprocess.TimeoutExpired:
                 pass
         self.kill()
-        return _failure("crash", exitcode=code)
+        return _failure("crash", exitcode=code, memory=self.oom_killed)
 
     def _read(self, n: int, deadline: float) -> bytes:
         fd = self.proc.stdout.fileno()

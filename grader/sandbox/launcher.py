@@ -8,6 +8,10 @@ Layers, strongest first, each used when available and each reported by name:
 - ``uid``: when the grader runs as root, a dedicated unprivileged uid per worker slot, with
   supplementary groups and capabilities cleared and no-new-privs, before the interpreter
   starts (bubblewrap run by real root would otherwise keep root's powers).
+- ``seccomp``: a kernel filter denying IP sockets and system calls a submission never
+  needs (see :mod:`grader.sandbox.seccomp`).
+- ``cgroup``: a memory limit and a process-count limit over the whole sandbox, and a kill
+  of every process left in it afterwards (see :mod:`grader.sandbox.cgroups`).
 - ``rlimits``: CPU time, address space, open files, file size and core dumps, set by the
   child on itself before any student code runs.
 - ``clean-env``: no inherited variables, tokens or descriptors; BLAS threads pinned to 1.
@@ -21,12 +25,15 @@ from __future__ import annotations
 import functools
 import json
 import os
+import platform
 import shutil
 import subprocess
 import sys
 import sysconfig
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from grader.sandbox import cgroups, seccomp
 
 RUNTIME_DIR = Path(__file__).resolve().parent
 WIRE_FILE = RUNTIME_DIR.parent / "wire.py"
@@ -56,6 +63,7 @@ class Limits:
     submission_timeout: float = 120.0
     cpu_seconds: int = 60
     memory_bytes: int = 2 * 1024**3
+    processes: int = 64
     open_files: int = 256
     file_size: int = 16 * 1024**2
     output_bytes: int = 64 * 1024
@@ -82,7 +90,7 @@ class Isolation:
         return "bwrap" in self.layers
 
     def warning(self) -> str | None:
-        if not self.missing:
+        if not any(m.startswith("bwrap") for m in self.missing):
             return None
         return (
             "warning: sandbox isolation is weaker than it could be: missing "
@@ -123,8 +131,17 @@ def detect(level: str = "auto") -> Isolation:
             layers.append("bwrap")
             if os.geteuid() == 0 and shutil.which("setpriv"):
                 layers.append("uid")
+            if seccomp.supported():
+                layers.append("seccomp")
+            else:
+                missing.append(f"seccomp (no filter for {platform.machine()})")
         else:
             missing.append("bwrap (filesystem, network and process isolation)")
+        if cgroups.version() is not None:
+            layers.append("cgroup")
+        else:
+            missing.append("cgroup (memory and process limits need root or a delegated "
+                           "cgroup; an address-space limit is used instead)")
     layers += ["rlimits", "clean-env"]
     if level == "strict" and "bwrap" not in layers:
         raise IsolationUnavailable(
@@ -193,14 +210,20 @@ def _bwrap_argv(submission: Path, limits: Limits) -> list[str]:
     return argv
 
 
-def build_command(submission: Path, isolation: Isolation, limits: Limits, slot: int) -> list[str]:
-    """The argv that starts a sandbox for ``submission`` (a folder of student files)."""
+def build_command(submission: Path, isolation: Isolation, limits: Limits, slot: int,
+                  seccomp_fd: int | None = None) -> list[str]:
+    """The argv that starts a sandbox for ``submission`` (a folder of student files).
+
+    ``seccomp_fd`` is an open descriptor holding the filter, when the seccomp layer is used.
+    """
     python = os.path.realpath(sys.executable)
     limits_arg = json.dumps(asdict(limits))
     if "bwrap" not in isolation.layers:
         return [python, "-I", "-S", str(RUNTIME_DIR / "child.py"), limits_arg, str(WIRE_FILE),
                 *python_paths()]
     argv = _bwrap_argv(submission, limits)
+    if seccomp_fd is not None:
+        argv += ["--seccomp", str(seccomp_fd)]
     if "uid" in isolation.layers:
         uid = str(SANDBOX_UID_BASE + slot)
         argv += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
