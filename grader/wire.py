@@ -43,7 +43,14 @@ NUMERIC_DTYPES = frozenset(
 
 
 class WireError(ValueError):
-    """A value that cannot cross the trust boundary (wrong type, too big, malformed)."""
+    """A value that cannot cross the trust boundary (wrong type, too big, malformed).
+
+    ``type_name`` names the offending type when it was an unsupported one.
+    """
+
+    def __init__(self, message: str, type_name: str = ""):
+        super().__init__(message)
+        self.type_name = type_name
 
 
 # --------------------------------------------------------------------------- encoding
@@ -93,7 +100,8 @@ def _enc(v, depth: int, counter: list[int]):
         items = []
         for k, x in v.items():
             if type(k) is not str:
-                raise WireError(f"unsupported return type: dict key of type {_type_name(k)}")
+                raise WireError(f"unsupported return type: dict key of type {_type_name(k)}",
+                                _type_name(k))
             items.append([k, _enc(x, depth + 1, counter)])
         return {"$dict": items}
     np = sys.modules.get("numpy")
@@ -102,7 +110,7 @@ def _enc(v, depth: int, counter: list[int]):
     sympy = sys.modules.get("sympy")
     if sympy is not None and isinstance(v, sympy.Basic | sympy.MatrixBase):
         return {"$sym": _sym_tree(sympy, v, depth + 1, counter)}
-    raise WireError(f"unsupported return type {_type_name(v)}")
+    raise WireError(f"unsupported return type {_type_name(v)}", _type_name(v))
 
 
 def _enc_float(x: float):
@@ -116,7 +124,7 @@ def _enc_float(x: float):
 def _enc_array(np, v):
     arr = np.asarray(v)
     if type(arr) is not np.ndarray:
-        raise WireError(f"unsupported return type {_type_name(v)}")
+        raise WireError(f"unsupported return type {_type_name(v)}", _type_name(v))
     name = arr.dtype.name
     if name not in NUMERIC_DTYPES:
         raise WireError(f"unsupported return type: numpy array of dtype {name}")
@@ -210,7 +218,7 @@ def _dec(d, depth: int, sympy_builder):
         if sympy_builder is None:
             raise WireError("unsupported return type: SymPy expression")
         return sympy_builder(body)
-    raise WireError(f"malformed message: unknown tag {tag[:20]!r}")
+    raise WireError("malformed message: unknown tag")
 
 
 def _dec_array(body):
@@ -220,7 +228,7 @@ def _dec_array(body):
         raise WireError("malformed array")
     dtype, shape, payload = body
     if dtype not in NUMERIC_DTYPES:
-        raise WireError(f"unsupported return type: numpy array of dtype {str(dtype)[:20]}")
+        raise WireError("unsupported return type: numpy array of a non-numeric dtype")
     if type(shape) is not list or len(shape) > 32 or any(
         type(n) is not int or n < 0 for n in shape
     ):

@@ -7,6 +7,7 @@ import textwrap
 
 from grader import wire
 from grader.judge.api import StudentCodeError
+from grader.judge.explain import CallContext, explain
 from grader.sandbox.client import Sandbox
 
 
@@ -19,46 +20,6 @@ def _sympy_builder(tree):
         raise wire.WireError(f"unsupported SymPy expression: {err}") from None
 
 
-def explain(error: dict, module: str) -> StudentCodeError:
-    """Turn a sandbox error answer into a learner-safe StudentCodeError."""
-    kind = str(error.get("kind", "protocol"))
-    etype = str(error.get("type", ""))[:60]
-    filename = f"{module}.py"
-    if kind == "not_started":
-        task = str(error.get("task", ""))[:10]
-        return StudentCodeError(kind, f"Task {task} is not started yet (it still raises "
-                                "NotImplementedError).", task=task)
-    if kind == "missing":
-        name = str(error.get("name", ""))[:80]
-        return StudentCodeError(kind, f"{filename} has no function `{name}`: check its name "
-                                "against the exercise.")
-    if kind == "import":
-        detail = str(error.get("detail", ""))[:200]
-        if detail == "file missing":
-            return StudentCodeError(kind, f"{filename} is missing from your submission.")
-        if etype == "SyntaxError":
-            return StudentCodeError(kind, f"{filename} has a syntax error on line "
-                                    f"{error.get('line')}: {detail}.")
-        return StudentCodeError(kind, f"{filename} could not be imported: it raised {etype} "
-                                "while loading.")
-    if kind == "crash" and error.get("memory"):
-        return StudentCodeError(kind, "your code used more memory than the sandbox allows, "
-                                "and the Python process running it was stopped.")
-    messages = {
-        "exception": f"your code raised {etype}.",
-        "exit": "your code tried to exit the program (sys.exit or exit).",
-        "crash": "the Python process running your code died (os._exit, a crash, or the memory "
-                 "limit).",
-        "timeout": f"your code took longer than {error.get('seconds', '?')} s. An infinite loop?",
-        "submission_timeout": "your submission used up its total time limit before this check.",
-        "unsupported": f"{str(error.get('detail', 'unsupported return type'))[:200]}: return "
-                       "plain numbers, lists, numpy arrays or SymPy expressions.",
-        "forbidden": f"your code calls {str(error.get('name', ''))[:80]}, which this task "
-                     "forbids: write it yourself.",
-    }
-    return StudentCodeError(kind, messages.get(kind, "the sandbox sent a malformed answer."))
-
-
 class StudentModule:
     """``student.f(*args)`` runs ``f`` from the learner's module in the sandbox.
 
@@ -66,10 +27,16 @@ class StudentModule:
     :class:`StudentCodeError` with a learner-safe message.
     """
 
-    def __init__(self, sandbox: Sandbox, module: str, forbid: tuple[str, ...] = ()):
+    def __init__(self, sandbox: Sandbox, module: str, forbid: tuple[str, ...] = (),
+                 task: str = "?"):
         self._sandbox = sandbox
         self._module = module
         self._forbid = list(forbid)
+        self._task = task
+
+    def _context(self, func: str | None) -> CallContext:
+        return CallContext(self._sandbox.submission, self._module, func, self._task,
+                           tuple(self._forbid), self._sandbox.limits.call_timeout)
 
     def __getattr__(self, name: str):
         if name.startswith("_"):
@@ -124,11 +91,14 @@ class StudentModule:
         if not answer.get("ok"):
             error = answer.get("error")
             error = error if isinstance(error, dict) else {}
-            if error.get("kind") == "timeout" and req["op"] == "call":
+            failure = explain(error, self._context(req.get("func")),
+                              from_sandbox=answer.get("from_sandbox", False))
+            if failure.kind == "timeout" and req["op"] == "call":
                 self._sandbox.stuck.add(key)
-            raise explain(error, self._module)
+            raise failure
         try:
             return wire.from_json(answer.get("value"), sympy_builder=_sympy_builder)
-        except wire.WireError as err:
-            raise StudentCodeError("unsupported", f"{err}: return plain numbers, lists, numpy "
-                                   "arrays or SymPy expressions.") from None
+        except wire.WireError:
+            raise StudentCodeError("unsupported", "unsupported return value (not plain data, "
+                                   "or too large): return plain numbers, lists, numpy arrays "
+                                   "or SymPy expressions.") from None

@@ -60,7 +60,7 @@ class JudgePlugin:
                 name, line = uses[0]
                 raise StudentCodeError("forbidden", f"{module}.py line {line} uses {name}, "
                                        "which this task forbids: write it yourself.")
-        return StudentModule(self.sandbox, module, meta["forbid"])
+        return StudentModule(self.sandbox, module, meta["forbid"], task=meta["task"])
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):

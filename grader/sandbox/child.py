@@ -200,7 +200,7 @@ class Server:
         try:
             return {"ok": True, "value": self.wire.to_json(result)}
         except self.wire.WireError as exc:
-            return _error("unsupported", detail=str(exc)[:200])
+            return _error("unsupported", type_name=exc.type_name[:80])
         except BaseException as exc:  # a hostile __eq__/__repr__ during encoding
             return _classify(exc)
 

@@ -147,6 +147,7 @@ class Sandbox:
         if not isinstance(answer, dict) or answer.get("id") != self.next_id:
             self.kill()
             return _failure("protocol")
+        answer["from_sandbox"] = True  # whatever the child claimed: its text is untrusted
         return answer
 
     def _crashed(self) -> dict:

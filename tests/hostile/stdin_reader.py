@@ -1,0 +1,16 @@
+"""Attack: block reading stdin, then every pipe descriptor (the judge's channel among them)."""
+
+import os
+import stat
+import sys
+
+
+def add(a, b):
+    data = sys.stdin.read()
+    for fd in range(0, 32):
+        try:
+            if stat.S_ISFIFO(os.fstat(fd).st_mode):
+                data += os.read(fd, 1 << 16).decode("latin-1")
+        except OSError:
+            pass
+    return a + b if "expected" in data else a - b - 1
