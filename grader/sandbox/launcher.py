@@ -90,14 +90,15 @@ class Isolation:
         return "bwrap" in self.layers
 
     def warning(self) -> str | None:
-        if not any(m.startswith("bwrap") for m in self.missing):
+        """A plain warning naming each missing layer and how to get it, or None."""
+        if not self.missing:
             return None
-        return (
-            "warning: sandbox isolation is weaker than it could be: missing "
-            + ", ".join(self.missing)
-            + ". Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap) so student code "
-            "cannot read your files or reach the network."
-        )
+        text = "warning: sandbox isolation is weaker than it could be: missing " + "; ".join(
+            self.missing) + "."
+        if any(m.startswith("bwrap") for m in self.missing):
+            text += (" Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap) so "
+                     "student code cannot read your files or reach the network.")
+        return text
 
 
 @functools.cache
