@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 _SLOT = 0
+_ZYGOTE = None  # this worker's warm zygote, kept across submissions
 
 
 def warm_up(slot_counter=None) -> None:
@@ -33,6 +34,25 @@ def warm_up(slot_counter=None) -> None:
     import grader.symbolic  # noqa: F401
 
     gc.freeze()
+
+
+def _zygote_for(isolation, limits, slot_dir: Path):
+    """This worker's zygote for these settings, or None where zygotes cannot be used."""
+    global _ZYGOTE
+    from grader.sandbox import zygote
+
+    if not zygote.usable(isolation):
+        return None
+    key = (isolation, limits, slot_dir)
+    if _ZYGOTE is not None and _ZYGOTE.key != key:
+        _ZYGOTE.close()
+        _ZYGOTE = None
+    if _ZYGOTE is None:
+        slot_dir.mkdir(parents=True, exist_ok=True)
+        slot_dir.chmod(0o755)
+        _ZYGOTE = zygote.Zygote(slot_dir, isolation, limits, _SLOT)
+        _ZYGOTE.key = key
+    return _ZYGOTE
 
 
 def summarise(records: list[dict]) -> dict[str, dict]:
@@ -82,9 +102,16 @@ def grade(job: dict) -> dict:
     isolation = Isolation(tuple(job["isolation"]), tuple(job.get("missing", ())))
     limits = Limits(**job["limits"])
     workdir = Path(job["workdir"])
-    with Sandbox(workdir, isolation, limits, slot=_SLOT) as sandbox:
-        records = run_suites(Path(job["suites"]), sandbox, workdir)
-        output_bytes = len(sandbox.output) + sandbox.output_dropped
+    zygote = _zygote_for(isolation, limits, workdir.parent / f"slot-{os.getpid()}")
+    if zygote is not None:
+        zygote.load({p.name: p.read_bytes() for p in workdir.iterdir() if p.is_file()})
+    try:
+        with Sandbox(workdir, isolation, limits, slot=_SLOT, zygote=zygote) as sandbox:
+            records = run_suites(Path(job["suites"]), sandbox, workdir)
+            output_bytes = len(sandbox.output) + sandbox.output_dropped
+    finally:
+        if zygote is not None:
+            zygote.load({})
     tasks = summarise(records)
     return {
         "student": job["student"],

@@ -31,6 +31,7 @@ class JudgePlugin:
         self.submission = submission
         self.records: list[dict] = []
         self._trees: dict[str, ast.Module | None] = {}
+        self._uses: dict[tuple[str, tuple[str, ...]], list[tuple[str, int]]] = {}
 
     def _tree(self, module: str) -> ast.Module | None:
         if module not in self._trees:
@@ -53,13 +54,14 @@ class JudgePlugin:
         module = request.node.path.parent.name
         meta = self._meta(request.node)
         forbid = meta["forbid"] + GLOBAL_FORBIDDEN
-        tree = self._tree(module)
-        if tree is not None:
-            uses = find_uses(tree, forbid)
-            if uses:
-                name, line = uses[0]
-                raise StudentCodeError("forbidden", f"{module}.py line {line} uses {name}, "
-                                       "which this task forbids: write it yourself.")
+        if (module, forbid) not in self._uses:  # many tests share a module and forbid list
+            tree = self._tree(module)
+            self._uses[module, forbid] = find_uses(tree, forbid) if tree is not None else []
+        uses = self._uses[module, forbid]
+        if uses:
+            name, line = uses[0]
+            raise StudentCodeError("forbidden", f"{module}.py line {line} uses {name}, "
+                                   "which this task forbids: write it yourself.")
         return StudentModule(self.sandbox, module, meta["forbid"], task=meta["task"])
 
     @pytest.hookimpl(hookwrapper=True)

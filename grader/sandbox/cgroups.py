@@ -66,6 +66,11 @@ class Cgroup:
                 path.write_text(str(value))
         self._procs_fds = [os.open(d / "cgroup.procs", os.O_WRONLY) for d in self.dirs]
 
+    def attach(self, pid: int) -> None:
+        """Move process ``pid`` (and the children it starts afterwards) into the group."""
+        for fd in self._procs_fds:
+            os.write(fd, str(pid).encode())
+
     def join(self) -> None:
         """Move the calling process into the group (used between fork and exec)."""
         for fd in self._procs_fds:

@@ -1,11 +1,14 @@
 """The judge's handle on one sandbox: start it, send requests, kill it.
 
 A :class:`Sandbox` owns one submission folder. Each request is a frame written to the
-child's stdin; the answer is read from its stdout with a wall-clock timeout (CPU limits alone
-never stop a ``sleep``). A timeout, crash or exit kills the whole sandbox (its process group,
-or with bubblewrap its PID namespace) and fails that request with a plain message; the next
-request starts a fresh sandbox. Everything the child prints goes to a capped buffer that is
-never shown to learners.
+child; the answer is read back with a wall-clock timeout (CPU limits alone never stop a
+``sleep``). A timeout, crash or exit kills the whole sandbox (its cgroup, its PID namespace,
+or its process group) and fails that request with a plain message; the next request starts
+a fresh one. Everything the child prints goes to a capped buffer never shown to learners.
+
+The child is either started from scratch (a new bubblewrap sandbox and interpreter), or
+forked by the worker's warm :class:`~grader.sandbox.zygote.Zygote`, which has the libraries
+already imported; both answer the same protocol.
 """
 
 from __future__ import annotations
@@ -24,17 +27,23 @@ from grader import wire
 from grader.sandbox import seccomp
 from grader.sandbox.cgroups import Cgroup
 from grader.sandbox.launcher import CLEAN_ENV, Isolation, Limits, build_command
+from grader.sandbox.zygote import Zygote, ZygoteError
 
 
 class Sandbox:
     """One student's sandbox process, restarted on demand after a crash or timeout."""
 
-    def __init__(self, submission: Path, isolation: Isolation, limits: Limits, slot: int = 0):
+    def __init__(self, submission: Path, isolation: Isolation, limits: Limits, slot: int = 0,
+                 zygote: Zygote | None = None):
         self.submission = Path(submission).resolve()
         self.isolation = isolation
         self.limits = limits
         self.slot = slot
+        self.zygote = zygote
         self.proc: subprocess.Popen | None = None
+        self.sock = None
+        self._rfd = self._wfd = self._out = -1
+        self.running = False
         self.output = bytearray()
         self.output_dropped = 0
         self.started_at = time.monotonic()
@@ -50,6 +59,16 @@ class Sandbox:
     # ------------------------------------------------------------------ lifecycle
 
     def _start(self) -> None:
+        if self.zygote is not None:
+            try:
+                self.sock, self._out, self.cgroup = self.zygote.spawn(
+                    self.limits.memory_bytes, self.limits.processes)
+            except ZygoteError:
+                self.zygote = None  # fall back to a sandbox started from scratch
+            else:
+                self._rfd = self._wfd = self.sock.fileno()
+                self._begin_drain()
+                return
         layers = self.isolation.layers
         fd = seccomp.filter_fd() if "seccomp" in layers else None
         if "cgroup" in layers:
@@ -65,40 +84,60 @@ class Sandbox:
         finally:
             if fd is not None:
                 os.close(fd)
-        self._drain = threading.Thread(target=self._drain_output, args=(self.proc,), daemon=True)
+        self._wfd, self._rfd = self.proc.stdin.fileno(), self.proc.stdout.fileno()
+        self._out = self.proc.stderr.fileno()
+        self._begin_drain()
+
+    def _begin_drain(self) -> None:
+        for fd in {self._rfd, self._wfd}:
+            os.set_blocking(fd, False)
+        self.running = True
+        self._drain = threading.Thread(target=self._drain_output, args=(self._out,),
+                                       daemon=True)
         self._drain.start()
 
-    def _drain_output(self, proc: subprocess.Popen) -> None:
+    def _drain_output(self, fd: int) -> None:
         while True:
-            chunk = proc.stderr.read1(65536) if proc.stderr else b""
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                return
             if not chunk:
                 return
-            room = self.limits.output_bytes - len(self.output)
-            self.output += chunk[: max(room, 0)]
-            self.output_dropped += max(len(chunk) - max(room, 0), 0)
+            room = max(self.limits.output_bytes - len(self.output), 0)
+            self.output += chunk[:room]
+            self.output_dropped += len(chunk) - len(chunk[:room])
 
     def kill(self) -> None:
         """Kill the sandbox and everything it started; safe to call twice."""
-        proc, self.proc = self.proc, None
+        if not self.running:
+            return
+        self.running = False
         cgroup, self.cgroup = self.cgroup, None
         if cgroup is not None:
             self.oom_killed = self.oom_killed or cgroup.oom_killed()
             cgroup.kill_all()
-        if proc is None:
-            return
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        proc.kill()
-        proc.wait()
-        for stream in (proc.stdin, proc.stdout):
+        proc, self.proc = self.proc, None
+        if proc is not None:
             try:
-                stream.close()
-            except OSError:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
                 pass
+            proc.kill()
+            proc.wait()
+            for stream in (proc.stdin, proc.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
         if self._drain is not None:
             self._drain.join(timeout=1)
+        if proc is None and self._out >= 0:
+            os.close(self._out)
+        self._out = -1
 
     close = kill
 
@@ -118,17 +157,19 @@ class Sandbox:
         budget = min(self.limits.call_timeout, self.time_left())
         if budget <= 0:
             return _failure("submission_timeout")
-        if self.proc is None:
+        if not self.running:
             self._start()
         self.next_id += 1
         req = {**req, "id": self.next_id}
         body = json.dumps(req, separators=(",", ":")).encode()
-        try:
-            self.proc.stdin.write(struct.pack(">I", len(body)) + body)
-            self.proc.stdin.flush()
-        except (BrokenPipeError, OSError):
-            return self._crashed()
         deadline = time.monotonic() + budget
+        try:
+            self._write(struct.pack(">I", len(body)) + body, deadline)
+        except TimeoutError:
+            self.kill()
+            return _failure("timeout", seconds=budget)
+        except OSError:
+            return self._crashed()
         try:
             header = self._read(4, deadline)
             (n,) = struct.unpack(">I", header)
@@ -160,16 +201,32 @@ class Sandbox:
         self.kill()
         return _failure("crash", exitcode=code, memory=self.oom_killed)
 
+    def _write(self, data: bytes, deadline: float) -> None:
+        with selectors.DefaultSelector() as sel:
+            sel.register(self._wfd, selectors.EVENT_WRITE)
+            while data:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not sel.select(remaining):
+                    raise TimeoutError
+                try:
+                    data = data[os.write(self._wfd, data[: 1 << 16]):]
+                except BlockingIOError:
+                    continue
+
     def _read(self, n: int, deadline: float) -> bytes:
-        fd = self.proc.stdout.fileno()
         chunks = []
         with selectors.DefaultSelector() as sel:
-            sel.register(fd, selectors.EVENT_READ)
+            sel.register(self._rfd, selectors.EVENT_READ)
             while n:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or not sel.select(remaining):
                     raise TimeoutError
-                chunk = os.read(fd, min(n, 1 << 20))
+                try:
+                    chunk = os.read(self._rfd, min(n, 1 << 20))
+                except BlockingIOError:
+                    continue
+                except ConnectionResetError:
+                    chunk = b""
                 if not chunk:
                     raise EOFError
                 chunks.append(chunk)

@@ -212,16 +212,18 @@ def _bwrap_argv(submission: Path, limits: Limits) -> list[str]:
 
 
 def build_command(submission: Path, isolation: Isolation, limits: Limits, slot: int,
-                  seccomp_fd: int | None = None) -> list[str]:
+                  seccomp_fd: int | None = None, child_options: tuple[str, ...] = ()
+                  ) -> list[str]:
     """The argv that starts a sandbox for ``submission`` (a folder of student files).
 
-    ``seccomp_fd`` is an open descriptor holding the filter, when the seccomp layer is used.
+    ``seccomp_fd`` is an open descriptor holding the filter, when the seccomp layer is used;
+    ``child_options`` go to child.py (``--zygote=FD``).
     """
     python = os.path.realpath(sys.executable)
     limits_arg = json.dumps(asdict(limits))
     if "bwrap" not in isolation.layers:
-        return [python, "-I", "-S", str(RUNTIME_DIR / "child.py"), limits_arg, str(WIRE_FILE),
-                *python_paths()]
+        return [python, "-I", "-S", str(RUNTIME_DIR / "child.py"), *child_options, limits_arg,
+                str(WIRE_FILE), *python_paths()]
     argv = _bwrap_argv(submission, limits)
     if seccomp_fd is not None:
         argv += ["--seccomp", str(seccomp_fd)]
@@ -229,5 +231,5 @@ def build_command(submission: Path, isolation: Isolation, limits: Limits, slot: 
         uid = str(SANDBOX_UID_BASE + slot)
         argv += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                  "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
-    return [*argv, python, "-I", "-S", "/runtime/child.py", limits_arg, "/runtime/wire.py",
-            *python_paths()]
+    return [*argv, python, "-I", "-S", "/runtime/child.py", *child_options, limits_arg,
+            "/runtime/wire.py", *python_paths()]

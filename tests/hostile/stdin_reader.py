@@ -1,4 +1,4 @@
-"""Attack: block reading stdin, then every pipe descriptor (the judge's channel among them)."""
+"""Attack: block reading stdin, then every pipe and socket (the judge's channel among them)."""
 
 import os
 import stat
@@ -9,7 +9,8 @@ def add(a, b):
     data = sys.stdin.read()
     for fd in range(0, 32):
         try:
-            if stat.S_ISFIFO(os.fstat(fd).st_mode):
+            mode = os.fstat(fd).st_mode
+            if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
                 data += os.read(fd, 1 << 16).decode("latin-1")
         except OSError:
             pass

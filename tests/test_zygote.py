@@ -1,0 +1,99 @@
+"""The warm zygote: fresh, separate children per submission, nothing shared between them."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from grader import wire
+from grader.sandbox import zygote as zy
+from grader.sandbox.client import Sandbox
+from grader.sandbox.launcher import Limits, detect
+
+ISOLATION = detect("auto")
+pytestmark = pytest.mark.skipif(not zy.usable(ISOLATION),
+                                reason="zygotes need bubblewrap and writable cgroups (root)")
+
+
+@pytest.fixture
+def zygote(tmp_path):
+    slot = tmp_path / "slot"
+    slot.mkdir()
+    slot.chmod(0o755)
+    z = zy.Zygote(slot, ISOLATION, Limits(call_timeout=10), slot=7)
+    yield z
+    z.close()
+
+
+def probe(z: zy.Zygote, folder: Path, body: str):
+    """Load a one-file submission into the zygote's slot and run ``probe(mod)`` there."""
+    z.load({"ex01_x.py": b"X = 1\n"})
+    source = "def probe(mod):\n" + textwrap.indent(textwrap.dedent(body), "    ")
+    with Sandbox(folder, ISOLATION, Limits(call_timeout=10), slot=7, zygote=z) as box:
+        answer = box.request({"op": "probe", "module": "ex01_x", "source": source, "args": []})
+        assert box.zygote is z, "the sandbox fell back to a cold start"
+    assert answer["ok"], answer
+    return wire.from_json(answer["value"])
+
+
+def test_children_share_nothing(zygote, tmp_path):
+    """Does a second submission see no file and no process left by the first?"""
+    first = probe(zygote, tmp_path, """
+        import os, time
+        open("/tmp/left-behind", "w").write("secret")
+        if os.fork() == 0:
+            os.setsid()
+            time.sleep(60)
+            os._exit(0)
+        return os.getppid()
+    """)
+    second = probe(zygote, tmp_path, """
+        import os
+        procs = [p for p in os.listdir("/proc") if p.isdigit()]
+        return [os.path.exists("/tmp/left-behind"), len(procs), os.getppid()]
+    """)
+    left, nprocs, zygote_pid = second
+    assert left is False
+    assert nprocs <= 3  # bwrap's init, the zygote, this child: the sleeper is gone
+    assert zygote_pid == first  # the same warm zygote served both
+
+
+def test_child_holds_only_its_own_channel(zygote, tmp_path):
+    """Does a child hold exactly one socket (its channel), not the zygote's control socket?"""
+    sockets = probe(zygote, tmp_path, """
+        import os
+        out = []
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                out.append(os.readlink(f"/proc/self/fd/{fd}"))
+            except OSError:
+                pass
+        return sum(t.startswith("socket:") for t in out)
+    """)
+    assert sockets == 1
+
+
+def test_a_killed_zygote_is_replaced(zygote, tmp_path):
+    """If a submission kills the zygote, is the next one still served?"""
+    probe(zygote, tmp_path, """
+        import os, signal
+        os.kill(os.getppid(), signal.SIGKILL)
+        return 0
+    """)
+    assert probe(zygote, tmp_path, "return 41 + 1") == 42
+
+
+def test_zygote_memory_is_not_readable_by_children(zygote, tmp_path):
+    """Can a child read the zygote's memory through /proc (it is not dumpable)?"""
+    result = probe(zygote, tmp_path, """
+        import os
+        try:
+            with open(f"/proc/{os.getppid()}/mem", "rb") as f:
+                f.read(1)
+            return "read"
+        except OSError as e:
+            return e.errno
+    """)
+    assert result != "read"
