@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import re
-import shutil
 import sys
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
@@ -80,18 +79,6 @@ class Progress:
         print(line.ljust(60), end=end, file=self.stream, flush=True)
 
 
-def _prepare(sub: Submission, workroot: Path) -> Path:
-    folder = workroot / hashlib.sha256(sub.student.encode()).hexdigest()[:16]
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    folder.chmod(0o755)
-    for name, source in sub.files.items():
-        (folder / name).write_bytes(source)
-        (folder / name).chmod(0o644)
-    return folder
-
-
 def local_executor(jobs: int) -> Executor:
     """Warm worker processes, forked from a clean fork server that never saw the gradebook."""
     ctx = multiprocessing.get_context("forkserver")
@@ -135,16 +122,13 @@ def grade_class(submissions: Path, out: Path, suites: Path = DEFAULT_SUITES, *,
             summary.skipped += 1
         else:
             todo.append(sub)
-    workroot = out / ".work"
-    workroot.mkdir(parents=True, exist_ok=True)
-    workroot.chmod(0o755)
     bar = Progress(len(todo)) if progress and todo else None
     own = executor is None and bool(todo)
     pool = local_executor(min(jobs, len(todo))) if own else executor
     try:
         futures = {}
         for sub in todo:
-            job = {"student": sub.student, "workdir": str(_prepare(sub, workroot)),
+            job = {"student": sub.student, "files": sub.files,
                    "suites": str(suites), "submission_hash": sub.digest, "suite_hash": shash,
                    "isolation": list(isolation.layers), "missing": list(isolation.missing),
                    "limits": asdict(limits), "problems": sub.problems}
@@ -167,5 +151,4 @@ def grade_class(submissions: Path, out: Path, suites: Path = DEFAULT_SUITES, *,
         if own:
             pool.shutdown(cancel_futures=True)
         book.close()
-        shutil.rmtree(workroot, ignore_errors=True)
     return summary

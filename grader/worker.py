@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
+import tempfile
+from multiprocessing.util import Finalize
 from pathlib import Path
 
 _SLOT = 0
@@ -36,22 +39,21 @@ def warm_up(slot_counter=None) -> None:
     gc.freeze()
 
 
-def _zygote_for(isolation, limits, slot_dir: Path):
+def _zygote_for(isolation, limits):
     """This worker's zygote for these settings, or None where zygotes cannot be used."""
     global _ZYGOTE
     from grader.sandbox import zygote
 
     if not zygote.usable(isolation):
         return None
-    key = (isolation, limits, slot_dir)
+    key = (isolation, limits)
     if _ZYGOTE is not None and _ZYGOTE.key != key:
         _ZYGOTE.close()
         _ZYGOTE = None
     if _ZYGOTE is None:
-        slot_dir.mkdir(parents=True, exist_ok=True)
-        slot_dir.chmod(0o755)
-        _ZYGOTE = zygote.Zygote(slot_dir, isolation, limits, _SLOT)
+        _ZYGOTE = zygote.Zygote(_private_dir("mlmath-slot-"), isolation, limits, _SLOT)
         _ZYGOTE.key = key
+        Finalize(_ZYGOTE, _ZYGOTE.close, exitpriority=20)
     return _ZYGOTE
 
 
@@ -88,12 +90,24 @@ def summarise(records: list[dict]) -> dict[str, dict]:
                        if kv[0].replace(".", "").isdigit() else (999,)))
 
 
+def _private_dir(prefix: str) -> Path:
+    """A fresh folder the sandbox user may read, removed when this worker process exits."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    folder.chmod(0o755)
+    Finalize(None, shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True},
+             exitpriority=10)
+    return folder
+
+
 def grade(job: dict) -> dict:
-    """Grade one submission folder against the hidden suites; return the result record.
+    """Grade one submission against the hidden suites; return the result record.
+
+    The job carries the submission's files themselves, so a worker on another machine (a
+    Dask cluster) needs nothing from the grader's disk but the installed suites.
 
     Args:
-        job: ``{student, workdir, suites, submission_hash, suite_hash, isolation (layers),
-            missing, limits, problems}``, all plain data.
+        job: ``{student, files: {name: bytes}, suites, submission_hash, suite_hash,
+            isolation (layers), missing, limits, problems}``, all plain data.
     """
     from grader.judge.session import run_suites
     from grader.sandbox.client import Sandbox
@@ -101,17 +115,24 @@ def grade(job: dict) -> dict:
 
     isolation = Isolation(tuple(job["isolation"]), tuple(job.get("missing", ())))
     limits = Limits(**job["limits"])
-    workdir = Path(job["workdir"])
-    zygote = _zygote_for(isolation, limits, workdir.parent / f"slot-{os.getpid()}")
-    if zygote is not None:
-        zygote.load({p.name: p.read_bytes() for p in workdir.iterdir() if p.is_file()})
+    workdir = Path(tempfile.mkdtemp(prefix="mlmath-submission-"))
     try:
-        with Sandbox(workdir, isolation, limits, slot=_SLOT, zygote=zygote) as sandbox:
-            records = run_suites(Path(job["suites"]), sandbox, workdir)
-            output_bytes = len(sandbox.output) + sandbox.output_dropped
-    finally:
+        workdir.chmod(0o755)
+        for name, data in job["files"].items():
+            (workdir / Path(name).name).write_bytes(data)
+            (workdir / Path(name).name).chmod(0o644)
+        zygote = _zygote_for(isolation, limits)
         if zygote is not None:
-            zygote.load({})
+            zygote.load(job["files"])
+        try:
+            with Sandbox(workdir, isolation, limits, slot=_SLOT, zygote=zygote) as sandbox:
+                records = run_suites(Path(job["suites"]), sandbox, workdir)
+                output_bytes = len(sandbox.output) + sandbox.output_dropped
+        finally:
+            if zygote is not None:
+                zygote.load({})
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
     tasks = summarise(records)
     return {
         "student": job["student"],

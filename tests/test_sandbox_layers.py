@@ -139,6 +139,8 @@ def sandbox_processes() -> list[int]:
         except OSError:
             continue
         uid = int(status.split("Uid:")[1].split()[0])
+        if b"--zygote=" in cmdline:
+            continue  # another test's warm zygote (tests/test_zygote.py checks those)
         if 61000 <= uid < 62000 or b"/runtime/child.py" in cmdline:
             found.append(int(pid))
     return found

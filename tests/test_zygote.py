@@ -57,7 +57,7 @@ def test_children_share_nothing(zygote, tmp_path):
     left, nprocs, zygote_pid = second
     assert left is False
     assert nprocs <= 3  # bwrap's init, the zygote, this child: the sleeper is gone
-    assert zygote_pid == first  # the same warm zygote served both
+    assert zygote_pid == first and zygote.starts == 1  # one warm zygote served both
 
 
 def test_child_holds_only_its_own_channel(zygote, tmp_path):
@@ -83,6 +83,7 @@ def test_a_killed_zygote_is_replaced(zygote, tmp_path):
         return 0
     """)
     assert probe(zygote, tmp_path, "return 41 + 1") == 42
+    assert zygote.starts == 2
 
 
 def test_zygote_memory_is_not_readable_by_children(zygote, tmp_path):

@@ -97,6 +97,14 @@ class Cgroup:
             return counts.get("oom_kill", "0") != "0"
         return int(text.strip() or 0) > 0
 
+    def signal_all(self) -> None:
+        """SIGKILL every process now in the group, without waiting for them to go."""
+        for pid in self.pids():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
     def kill_all(self, timeout: float = 5.0) -> None:
         """SIGKILL every process in the group until it is empty, then remove the group."""
         deadline = time.monotonic() + timeout

@@ -293,6 +293,7 @@ def zygote(wire, control_fd: int) -> None:
     control = socket.socket(fileno=control_fd)
     gc.collect()
     gc.freeze()
+    control.sendall(b"ready")
     while True:
         try:
             msg, fds, _flags, _addr = socket.recv_fds(control, 16, 2)

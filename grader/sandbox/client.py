@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import os
-import selectors
+import select
 import signal
 import struct
 import subprocess
@@ -116,7 +116,10 @@ class Sandbox:
         cgroup, self.cgroup = self.cgroup, None
         if cgroup is not None:
             self.oom_killed = self.oom_killed or cgroup.oom_killed()
-            cgroup.kill_all()
+            if self.zygote is not None and self.proc is None:
+                self.zygote.bury(cgroup)
+            else:
+                cgroup.kill_all()
         proc, self.proc = self.proc, None
         if proc is not None:
             try:
@@ -201,36 +204,34 @@ class Sandbox:
         self.kill()
         return _failure("crash", exitcode=code, memory=self.oom_killed)
 
+    def _wait(self, fd: int, event: int, deadline: float) -> None:
+        remaining = deadline - time.monotonic()
+        poller = select.poll()  # no system call until poll() itself
+        poller.register(fd, event | select.POLLHUP | select.POLLERR)
+        if remaining <= 0 or not poller.poll(remaining * 1000):
+            raise TimeoutError
+
     def _write(self, data: bytes, deadline: float) -> None:
-        with selectors.DefaultSelector() as sel:
-            sel.register(self._wfd, selectors.EVENT_WRITE)
-            while data:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or not sel.select(remaining):
-                    raise TimeoutError
-                try:
-                    data = data[os.write(self._wfd, data[: 1 << 16]):]
-                except BlockingIOError:
-                    continue
+        while data:  # try first: the channel almost always has room
+            try:
+                data = data[os.write(self._wfd, data[: 1 << 16]):]
+            except BlockingIOError:
+                self._wait(self._wfd, select.POLLOUT, deadline)
 
     def _read(self, n: int, deadline: float) -> bytes:
         chunks = []
-        with selectors.DefaultSelector() as sel:
-            sel.register(self._rfd, selectors.EVENT_READ)
-            while n:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or not sel.select(remaining):
-                    raise TimeoutError
-                try:
-                    chunk = os.read(self._rfd, min(n, 1 << 20))
-                except BlockingIOError:
-                    continue
-                except ConnectionResetError:
-                    chunk = b""
-                if not chunk:
-                    raise EOFError
-                chunks.append(chunk)
-                n -= len(chunk)
+        while n:
+            try:
+                chunk = os.read(self._rfd, min(n, 1 << 20))
+            except BlockingIOError:
+                self._wait(self._rfd, select.POLLIN, deadline)
+                continue
+            except ConnectionResetError:
+                chunk = b""
+            if not chunk:
+                raise EOFError
+            chunks.append(chunk)
+            n -= len(chunk)
         return b"".join(chunks)
 
 

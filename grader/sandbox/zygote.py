@@ -47,6 +47,8 @@ class Zygote:
         self.control: socket.socket | None = None
         self.cgroup: Cgroup | None = None
         self.key: tuple = ()
+        self.starts = 0  # how many times the zygote process was (re)started
+        self.graveyard: list[Cgroup] = []  # killed children's groups, removed when empty
 
     def load(self, files: dict[str, bytes]) -> None:
         """Replace the slot folder's contents with one submission's files."""
@@ -64,6 +66,7 @@ class Zygote:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         fd = seccomp.filter_fd() if "seccomp" in self.isolation.layers else None
         self.cgroup = Cgroup(self.limits.memory_bytes, self.limits.processes)
+        self.starts += 1
         argv = build_command(self.slot_dir, self.isolation, self.limits, self.slot, fd,
                              child_options=(f"--zygote={theirs.fileno()}",))
         pass_fds = [theirs.fileno()] + ([] if fd is None else [fd])
@@ -78,6 +81,17 @@ class Zygote:
             if fd is not None:
                 os.close(fd)
         self.control = ours
+        # Wait until the zygote has imported everything: only then is the set of processes
+        # in its cgroup final, so that a fork shows up as the one new process.
+        ours.settimeout(60)
+        try:
+            ready = ours.recv(5)
+        except OSError:
+            ready = b""
+        ours.settimeout(None)
+        if ready != b"ready":
+            self.close()
+            raise ZygoteError("the zygote did not start")
 
     def spawn(self, memory_bytes: int, processes: int, timeout: float = 10.0):
         """Fork a fresh server for the submission in the slot folder.
@@ -86,16 +100,29 @@ class Zygote:
         Returns ``(channel socket, output pipe read end, the child's cgroup)``.
         """
         for attempt in (1, 2):
-            if self.proc is None or self.proc.poll() is not None:
-                self.close()
-                self._start()
             try:
+                if self.proc is None or self.proc.poll() is not None:
+                    self.close()
+                    self._start()
                 return self._fork(memory_bytes, processes, timeout)
             except ZygoteError:
                 self.close()
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
+
+    def bury(self, group: Cgroup) -> None:
+        """Kill a child's group now; its removal waits for the processes to be gone.
+
+        Tearing down a forked copy of the zygote takes tens of milliseconds; the next fork
+        does not need to wait for it (the zygote reaps its child before it forks again).
+        """
+        group.signal_all()
+        self.graveyard.append(group)
+        for old in list(self.graveyard):
+            if not old.pids():
+                old.kill_all()
+                self.graveyard.remove(old)
 
     def _fork(self, memory_bytes: int, processes: int, timeout: float):
         judge_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -123,6 +150,9 @@ class Zygote:
         return judge_end, out_r, group
 
     def close(self) -> None:
+        for group in self.graveyard:
+            group.kill_all()
+        self.graveyard = []
         if self.control is not None:
             self.control.close()
             self.control = None
