@@ -25,6 +25,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 ROOT = Path(__file__).resolve().parent.parent
 SUITES = ROOT / "grader" / "suites"
 ENV = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
@@ -83,29 +85,39 @@ def run_naive(klass: Path, jobs: int) -> tuple[float, int]:
 
 
 def warm_compute(klass: Path) -> float:
-    """Seconds per submission that the tests and student code take in one warm process."""
+    """Seconds per submission that the tests and student code take in one warm process.
+
+    The process has numpy, SymPy and matplotlib imported (as our zygote has), runs pytest
+    once per submission with the student's module imported in-process, and forgets only the
+    student's and the suites' modules between submissions.
+    """
     code = f"""
-import os, sys, time, importlib
+import os, sys, time
 sys.path.insert(0, {str(ROOT / 'bench')!r})
-import pytest
-students = sorted(p for p in os.listdir({str(klass)!r}))
-args = [{str(SUITES)!r}, "-p", "no:cacheprovider", "-p", "naive_student_plugin",
-        "-c", {str(SUITES / 'pytest.ini')!r}, "--rootdir", {str(SUITES)!r},
-        "--import-mode=importlib", "-p", "no:terminal"]
-assert pytest.main(args) in (0, 1)  # warm up imports; the tests must really run
-total = 0.0
-for s in students:
-    path = os.path.join({str(klass)!r}, s)
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot, numpy, sympy, pytest
+suites = {str(SUITES)!r}
+args = [suites, "-p", "no:cacheprovider", "-p", "naive_student_plugin",
+        "-c", suites + "/pytest.ini", "--rootdir", suites, "--import-mode=importlib",
+        "-p", "no:terminal"]
+students = sorted(os.listdir({str(klass)!r}))
+
+def run(path):
     sys.path.insert(0, path)
-    before = set(sys.modules)
     t = time.perf_counter()
     code = pytest.main(args)
-    total += time.perf_counter() - t
-    assert code in (0, 1), code
-    for m in set(sys.modules) - before:
-        del sys.modules[m]
+    spent = time.perf_counter() - t
+    assert code in (0, 1), code  # the tests really ran
+    for name, mod in list(sys.modules.items()):
+        f = getattr(mod, "__file__", None) or ""
+        if f.startswith((path, suites)) or name.startswith(("ex0", "test_")):
+            del sys.modules[name]
     sys.path.remove(path)
-print(total / len(students))
+    return spent
+
+run(os.path.join({str(klass)!r}, students[0]))  # warm up
+print(sum(run(os.path.join({str(klass)!r}, s)) for s in students) / len(students))
 """
     out = subprocess.run([sys.executable, "-c", code], env=ENV, capture_output=True, text=True,
                          timeout=1200, check=False)
@@ -113,6 +125,38 @@ print(total / len(students))
         return float(out.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
         raise SystemExit(f"warm in-process run failed:\n{out.stderr[-2000:]}") from None
+
+
+def sandbox_start_ms(isolation: str, use_zygote: bool, repeat: int = 25) -> float:
+    """Median milliseconds to start a sandbox and answer one call on a numpy submission."""
+    from grader.sandbox.client import Sandbox
+    from grader.sandbox.launcher import Limits, detect
+    from grader.sandbox.zygote import Zygote, usable
+
+    iso = detect(isolation)
+    folder = Path(tempfile.mkdtemp(prefix="bench_sub_"))
+    folder.chmod(0o755)
+    source = b"import numpy as np\n\n\ndef f(x):\n    return float(np.sum(x))\n"
+    (folder / "m.py").write_bytes(source)
+    (folder / "m.py").chmod(0o644)
+    zygote = None
+    if use_zygote:
+        if not usable(iso):
+            return float("nan")
+        slot = Path(tempfile.mkdtemp(prefix="bench_slot_"))
+        slot.chmod(0o755)
+        zygote = Zygote(slot, iso, Limits(), slot=9)
+        zygote.load({"m.py": source})
+    times = []
+    for _ in range(repeat + 1):
+        start = time.perf_counter()
+        with Sandbox(folder, iso, Limits(), slot=9, zygote=zygote) as box:
+            answer = box.request({"op": "call", "module": "m", "func": "f", "args": [[1.0]]})
+            assert answer.get("ok"), answer
+        times.append(time.perf_counter() - start)
+    if zygote is not None:
+        zygote.close()
+    return 1000 * sorted(times[1:])[repeat // 2]
 
 
 def report(name: str, klass: Path, jobs: int) -> None:
@@ -133,24 +177,32 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--overhead-sample", type=int, default=40,
                         help="submissions used for the one-worker overhead measurement")
+    parser.add_argument("--skip-throughput", action="store_true",
+                        help="only measure the overheads")
     args = parser.parse_args()
-    report("sample class", args.klass, args.jobs)
+    if not args.skip_throughput:
+        report("sample class", args.klass, args.jobs)
     with tempfile.TemporaryDirectory() as tmp:
-        big = generated_class(args.klass, args.generated, Path(tmp) / "class")
-        report("generated class", big, args.jobs)
+        if not args.skip_throughput:
+            big = generated_class(args.klass, args.generated, Path(tmp) / "class")
+            report("generated class", big, args.jobs)
         n = min(args.overhead_sample, args.generated)
         small, large = (generated_class(args.klass, k, Path(tmp) / f"sample{k}")
                         for k in (n // 4, n))
         one = marginal(lambda klass: run_ours(klass, 1), small, large)
-        bare = marginal(lambda klass: run_ours(klass, 1, isolation="none"), small, large)
         compute = warm_compute(large)
         print(f"\nper submission, one worker (marginal cost between {n // 4} and {n} "
               f"submissions): mlmath grade {one * 1000:.0f} ms; the same tests in one warm, "
               f"unisolated process {compute * 1000:.0f} ms")
         print(f"  overhead beyond the student's compute: {(one - compute) * 1000:.0f} ms "
               "(goal: at most 50 ms)")
-        print(f"  isolation layers (auto vs none): {(one - bare) * 1000:.0f} ms per submission "
-              "(goal: under 30 ms)")
+    bare = sandbox_start_ms("none", use_zygote=False)
+    cold = sandbox_start_ms("auto", use_zygote=False)
+    warm = sandbox_start_ms("auto", use_zygote=True)
+    print("\nstarting a sandbox and answering one call (numpy submission, median of 25):")
+    print(f"  unisolated subprocess {bare:.1f} ms; all layers, cold {cold:.1f} ms "
+          f"(+{cold - bare:.1f} ms); all layers, forked by the zygote {warm:.1f} ms "
+          f"({warm - bare:+.1f} ms)  (goal: isolation under 30 ms over unisolated)")
 
 
 def marginal(run, small: Path, large: Path) -> float:
