@@ -13,6 +13,7 @@ import sympy as sp
 from scipy.special import log_softmax, logsumexp
 
 from grader.judge.api import task
+from grader.judge.probes import call_without_differentiation
 from grader.symbolic import check_equivalent
 
 # "Use numpy and sympy only (no scipy)". A bare top-level name is caught in the source (any
@@ -162,66 +163,8 @@ def test_bernoulli_many_float_labels(student):
 # ---------------------------------------------------------------- symbolic tasks 1.4 and 1.5
 
 
-def _derivative_probe(mod, fname, *symbols):
-    """Call mod.fname(*symbols); report whether its code (or its helpers') differentiates."""
-    import sys
-    import types
-
-    fn = getattr(mod, fname)
-    names = {"diff", "Derivative", "idiff", "differentiate"}
-    banned = []
-    for dotted in ("sympy.diff", "sympy.Derivative", "sympy.idiff",
-                   "sympy.core.function.diff"):
-        owner_name, _, attr = dotted.rpartition(".")
-        owner = sys.modules.get(owner_name)
-        if owner is not None and hasattr(owner, attr):
-            banned.append(getattr(owner, attr))
-    used = False
-    seen = set()
-    stack = [fn]
-    while stack:
-        f = stack.pop()
-        code = getattr(f, "__code__", None)
-        glb = getattr(f, "__globals__", None)
-        if not isinstance(code, types.CodeType) or code in seen or not isinstance(glb, dict):
-            continue
-        seen.add(code)
-        codes = [code]
-        while codes:
-            c = codes.pop()
-            for name in c.co_names:
-                if name in names:
-                    used = True
-                g = glb.get(name)
-                if any(g is b for b in banned):
-                    used = True
-                if isinstance(g, types.FunctionType) and g.__module__ == mod.__name__:
-                    stack.append(g)
-            codes.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
-    sympy = sys.modules.get("sympy")
-    original = getattr(sympy, "diff", None) if sympy is not None else None
-    hits = []
-
-    def stub(*_a, **_k):
-        hits.append(1)
-        raise RuntimeError("sympy.diff is not allowed in this function")
-
-    if original is not None:
-        sympy.diff = stub
-    try:
-        result = fn(*symbols)
-    except RuntimeError:
-        if hits:
-            return [True, None]
-        raise
-    finally:
-        if original is not None:
-            sympy.diff = original
-    return [used or bool(hits), result]
-
-
 def _symbolic_answer(student, fname, *symbols):
-    used_diff, got = student.probe(_derivative_probe, fname, *symbols)
+    used_diff, got = student.probe(call_without_differentiation, fname, *symbols)
     assert not used_diff  # the task asks for the derivative typed by hand
     assert isinstance(got, sp.Basic)
     return got

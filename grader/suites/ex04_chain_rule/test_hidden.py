@@ -20,6 +20,7 @@ import numpy as np
 import sympy as sp
 
 from grader.judge.api import StudentCodeError, task
+from grader.judge.probes import call_without_differentiation
 from grader.symbolic import check_equivalent
 
 
@@ -37,61 +38,8 @@ def _close(got, expected, rtol=1e-9, atol=1e-12) -> bool:
 # ---------------------------------------------------------------- symbolic tasks 4.1 and 4.2
 
 
-def _no_diff_call(mod, fname, *symbols):
-    """Call mod.fname(*symbols) with SymPy's differentiation disabled; report any use."""
-    import types
-
-    import sympy
-
-    fn = getattr(mod, fname)
-    words = {"diff", "Derivative", "idiff", "differentiate", "fdiff"}
-    banned = [sympy.diff, sympy.Derivative, sympy.Expr.diff]
-    used = False
-    seen, stack = set(), [fn]
-    while stack:  # the function's own code and the module's helpers it calls
-        f = stack.pop()
-        code = getattr(f, "__code__", None)
-        glb = getattr(f, "__globals__", None)
-        if not isinstance(code, types.CodeType) or code in seen or not isinstance(glb, dict):
-            continue
-        seen.add(code)
-        codes = [code]
-        while codes:
-            c = codes.pop()
-            for name in c.co_names:
-                if name in words:
-                    used = True
-                g = glb.get(name)
-                if any(g is b for b in banned):
-                    used = True
-                if isinstance(g, types.FunctionType) and g.__module__ == mod.__name__:
-                    stack.append(g)
-            codes.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
-    hits = []
-
-    class _DiffUsed(Exception):
-        pass
-
-    def stub(*_a, **_k):
-        hits.append(1)
-        raise _DiffUsed("SymPy differentiation is not allowed in this function")
-
-    patches = [(sympy, "diff"), (sympy, "Derivative"), (sympy.Expr, "diff")]
-    saved = [(owner, attr, owner.__dict__[attr]) for owner, attr in patches]
-    for owner, attr in patches:
-        setattr(owner, attr, stub)
-    try:
-        result = fn(*symbols)
-    except _DiffUsed:
-        return [True, None]
-    finally:
-        for owner, attr, original in saved:
-            setattr(owner, attr, original)
-    return [used or bool(hits), result]
-
-
 def _symbolic_answer(student, fname, *symbols):
-    used_diff, got = student.probe(_no_diff_call, fname, *symbols)
+    used_diff, got = student.probe(call_without_differentiation, fname, *symbols)
     if used_diff:
         raise StudentCodeError("forbidden", f"your {fname} differentiates with SymPy (sp.diff, "
                                ".diff() or Derivative), which this task forbids: multiply the "
