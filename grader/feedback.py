@@ -13,8 +13,9 @@ import html
 import json
 from pathlib import Path
 
-STATUS_MARK = {"passed": "passed", "partial": "partly passed", "failed": "failed",
-               "not started": "not started"}
+STATUS_MARK = {"passed": "passed", "partly": "partly passed", "failed": "failed",
+               "not started": "not started", "not submitted": "not submitted",
+               "grader fault": "grader fault (not your fault; it will be graded again)"}
 
 
 def _fmt(x: float) -> str:

@@ -57,35 +57,53 @@ def _zygote_for(isolation, limits):
     return _ZYGOTE
 
 
+# The words of a task's status, used the same way in the table, the CSV, the feedback,
+# results.json and the report:
+STATUSES = ("passed", "partly", "failed", "not started", "not submitted", "grader fault")
+
+
 def summarise(records: list[dict]) -> dict[str, dict]:
     """Per-task totals from per-test records, in task order.
 
-    Returns ``{task: {task, score, max_score, status, messages, hints}}`` where status is
-    passed (every check passed), not started, partial or failed.
+    Returns ``{task: {task, score, max_score, status, messages, hints, ...}}`` where status is
+    one of :data:`STATUSES`: passed (every check passed), partly (some passed), failed (none
+    passed), not started (every check hit the task's stub), not submitted (the exercise file
+    is missing) or grader fault (a check could not run through no fault of the learner's; such
+    checks count towards neither score nor maximum, and the result is not stored).
     """
     tasks: dict[str, dict] = {}
     for r in records:
         t = tasks.setdefault(r["task"], {"task": r["task"], "score": 0.0, "max_score": 0.0,
                                          "tests": 0, "passed": 0, "not_started": 0,
+                                         "not_submitted": 0, "faults": 0,
                                          "messages": [], "hints": []})
         t["tests"] += 1
+        if r["outcome"] == "grader_fault":
+            t["faults"] += 1
+            continue
         t["max_score"] += r["points"]
         if r["outcome"] == "passed":
             t["passed"] += 1
             t["score"] += r["points"]
             continue
         t["not_started"] += r["outcome"] == "not_started"
+        t["not_submitted"] += r.get("kind") == "not_submitted"
         if r["message"] not in t["messages"]:
             t["messages"].append(r["message"])
         if r["hint"] and r["hint"] not in t["hints"]:
             t["hints"].append(r["hint"])
     for t in tasks.values():
-        if t["passed"] == t["tests"]:
+        counted = t["tests"] - t["faults"]
+        if t["faults"]:
+            t["status"] = "grader fault"
+        elif t["passed"] == counted:
             t["status"] = "passed"
-        elif t["not_started"] == t["tests"]:
+        elif t["not_submitted"] == counted:
+            t["status"] = "not submitted"
+        elif t["not_started"] == counted:
             t["status"] = "not started"
         else:
-            t["status"] = "partial" if t["passed"] else "failed"
+            t["status"] = "partly" if t["passed"] else "failed"
     return dict(sorted(tasks.items(), key=lambda kv: tuple(int(p) for p in kv[0].split("."))
                        if kv[0].replace(".", "").isdigit() else (999,)))
 

@@ -67,7 +67,8 @@ def explain(error: dict, ctx: CallContext, *, from_sandbox: bool) -> StudentCode
     if kind == "import":
         path = ctx.submission / filename
         if not path.is_file():
-            return StudentCodeError(kind, f"{filename} is missing from your submission.")
+            return StudentCodeError("not_submitted",
+                                    f"{filename} is not in your submission.")
         found = syntax_error(path)
         if found is not None:
             line, msg = found
