@@ -27,6 +27,7 @@ import json
 import os
 import platform
 import shutil
+import site
 import subprocess
 import sys
 import sysconfig
@@ -68,6 +69,7 @@ class Limits:
     file_size: int = 16 * 1024**2
     output_bytes: int = 64 * 1024
     tmp_bytes: int = 64 * 1024**2
+    shm_bytes: int = 16 * 1024**2
 
 
 class IsolationUnavailable(RuntimeError):
@@ -153,31 +155,88 @@ def detect(level: str = "auto") -> Isolation:
     return Isolation(tuple(layers), tuple(missing))
 
 
+OUR_PACKAGES = ("grader", "mlmath", "solutions")
+
+
+def _holds_our_code(folder: str) -> bool:
+    return any(os.path.isdir(os.path.join(folder, name)) for name in OUR_PACKAGES)
+
+
+def _python_roots() -> list[str]:
+    """Where this interpreter's own files and installed packages live."""
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    roots |= set(site.getsitepackages()) if hasattr(site, "getsitepackages") else set()
+    if site.ENABLE_USER_SITE and site.USER_SITE:
+        roots.add(site.USER_SITE)
+    return [os.path.realpath(r) for r in roots if r]
+
+
 def python_paths() -> list[str]:
-    """Directories the sandboxed interpreter imports from: the stdlib and site-packages."""
-    names = {"stdlib", "platstdlib", "purelib", "platlib"}
+    """Directories the sandboxed interpreter imports from, in this interpreter's order.
+
+    The stdlib, ``lib-dynload`` and every site-packages this interpreter uses: its prefix
+    (a venv, conda, pyenv or ``/usr``), the base interpreter's, the user site, and folders
+    that ``.pth`` files or ``PYTHONPATH`` added. Folders that hold this project's own code
+    (an editable checkout with ``grader/`` and ``solutions/``) are left out: a sandbox must
+    never see the hidden suites or the reference answers.
+    """
     paths = sysconfig.get_paths()
-    dirs = [paths[n] for n in sorted(names) if n in paths]
-    dirs.append(os.path.join(paths["stdlib"], "lib-dynload"))
+    wanted = [paths[n] for n in ("stdlib", "platstdlib", "purelib", "platlib") if n in paths]
+    wanted.append(os.path.join(paths["stdlib"], "lib-dynload"))
+    roots = _python_roots()
+    extra = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    for entry in sys.path:
+        if not entry:
+            continue
+        real = os.path.realpath(entry)
+        under_root = any(real == r or real.startswith(r.rstrip("/") + "/") for r in roots)
+        if under_root or entry in extra or os.path.basename(real) in (
+                "site-packages", "dist-packages"):
+            wanted.append(entry)
     out: list[str] = []
-    for d in dirs:
-        if os.path.isdir(d) and d not in out:
-            out.append(d)
+    site_dirs = {os.path.realpath(p) for p in _site_dirs()}
+    for d in wanted:
+        real = os.path.realpath(d)
+        if not os.path.isdir(real) or real in out:
+            continue
+        if real not in site_dirs and _holds_our_code(real):
+            continue  # an editable checkout of this project: never visible to students
+        out.append(real)
     return out
+
+
+def _site_dirs() -> list[str]:
+    dirs = [sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]]
+    dirs += site.getsitepackages() if hasattr(site, "getsitepackages") else []
+    if site.ENABLE_USER_SITE and site.USER_SITE:
+        dirs.append(site.USER_SITE)
+    return dirs
 
 
 def _hidden_packages() -> list[str]:
     """Installed copies of our own packages that must not be visible inside a sandbox."""
     out = []
-    for site in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}:
-        for name in ("grader", "mlmath", "solutions"):
-            p = os.path.join(site, name)
-            if os.path.isdir(p):
+    for folder in python_paths():
+        for name in OUR_PACKAGES:
+            p = os.path.join(folder, name)
+            if os.path.isdir(p) and p not in out:
                 out.append(p)
     return out
 
 
+def _bind_with_parents(argv: list[str], path: str) -> None:
+    """Bind ``path`` read-only, creating world-traversable parents (a sandbox uid is not
+    the owner of, say, ``/root/.pyenv``, and needs only to pass through it)."""
+    parts = Path(path).parts
+    for i in range(2, len(parts)):
+        argv += ["--perms", "0755", "--dir", str(Path(*parts[:i]))]
+    argv += ["--ro-bind", path, path]
+
+
 def _bwrap_argv(submission: Path, limits: Limits) -> list[str]:
+    """bubblewrap's arguments. Order matters: bwrap applies them in order, so the private
+    ``/tmp``, ``/dev`` and ``/proc`` come first and the interpreter's folders are bound over
+    them afterwards; a venv under ``/tmp`` stays visible."""
     argv = ["bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
             "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
     if os.geteuid() != 0:
@@ -191,22 +250,27 @@ def _bwrap_argv(submission: Path, limits: Limits) -> list[str]:
             argv += ["--symlink", os.readlink(p), str(p)]
         elif p.is_dir():
             argv += ["--ro-bind", str(p), str(p)]
-    roots = {sys.base_prefix, sys.prefix, *python_paths()}
+    argv += ["--proc", "/proc", "--dev", "/dev",
+             "--size", str(limits.shm_bytes), "--perms", "1777", "--tmpfs", "/dev/shm",
+             "--remount-ro", "/dev",
+             "--size", str(limits.tmp_bytes), "--perms", "1777", "--tmpfs", "/tmp"]
+    interpreter = os.path.dirname(os.path.realpath(sys.executable))
+    roots = {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix), interpreter,
+             *python_paths()}
+    bound: list[str] = []
     for root in sorted(roots):
-        if root.startswith("/usr/") or root == "/usr":
+        if root == "/usr" or root.startswith("/usr/"):
             continue
-        parts = Path(root).parts
-        for i in range(2, len(parts)):  # world-traversable parents: a sandbox uid may not be root
-            argv += ["--perms", "0755", "--dir", str(Path(*parts[:i]))]
-        argv += ["--ro-bind", root, root]
+        if any(root.startswith(b.rstrip("/") + "/") for b in bound):
+            continue  # already visible through a bound parent
+        _bind_with_parents(argv, root)
+        bound.append(root)
     for hidden in _hidden_packages():
         argv += ["--tmpfs", hidden]
     argv += ["--perms", "0755", "--dir", "/runtime",
              "--ro-bind", str(RUNTIME_DIR / "child.py"), "/runtime/child.py",
              "--ro-bind", str(WIRE_FILE), "/runtime/wire.py",
              "--ro-bind", str(submission), "/submission",
-             "--proc", "/proc", "--dev", "/dev",
-             "--size", str(limits.tmp_bytes), "--perms", "1777", "--tmpfs", "/tmp",
              "--chdir", "/submission"]
     return argv
 
