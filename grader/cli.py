@@ -1,5 +1,6 @@
 """The ``mlmath`` command: one function per subcommand, ``main(argv) -> exit status``.
 
+    mlmath grade SUBMISSIONS [--out DIR] ...   (see grader/grade_cmd.py)
     mlmath build [--solutions DIR] [--exercises DIR] [--check] [--notebooks] [--release DIR]
     mlmath check [EXERCISE] [--dir DIR] [-v] [--timeout SECONDS]
 
@@ -140,12 +141,24 @@ def add_check(sub: argparse._SubParsersAction) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="mlmath", description="mlmath course kit: build exercises, check your work.")
+        prog="mlmath",
+        description="mlmath course kit: grade a class in a sandbox, build the exercises, "
+                    "check your own work. `mlmath COMMAND --help` explains each command.")
+    parser.add_argument("--version", action="version", version=f"mlmath {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_grade(sub)
     add_build(sub)
     add_check(sub)
-    add_grade(sub)
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("mlmath")
+    except PackageNotFoundError:
+        return "(not installed)"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,29 +1,39 @@
 """``mlmath grade``: grade a class of submissions with the hidden suites.
 
-    mlmath grade SUBMISSIONS [--out DIR] [--suites DIR] [--jobs N]
+    mlmath grade SUBMISSIONS [--out DIR] [--suites DIR] [--jobs N] [--regrade [STUDENT ...]]
                  [--isolation auto|strict|none] [--timeout SECONDS] [--dask ADDRESS]
 
-Writes into ``--out`` (default ``./grades``): ``gradebook.sqlite``, ``grades.csv``,
-``results/<student>/results.json`` (Gradescope), ``feedback/<student>.md`` and ``.html``,
-and ``report.html`` with plots. Prints a summary table.
+Writes into --out (default ./grades): gradebook.sqlite, grades.csv,
+results/<student>/results.json (Gradescope), feedback/<student>.md and .html, and
+report.html. Prints a summary table.
 
 Exit status:
-    0  every submission was graded and every file could be read;
-    1  every submission was graded, but some files could not be read (listed in the table
-       and in those students' feedback: not UTF-8, not a notebook, ...);
-    2  usage error (no such folder, no suites);
-    3  ``--isolation strict`` and this machine cannot isolate student code;
-    4  the grader itself failed on some submission (a bug: the rest were still graded).
+  0    every submission was graded and every file could be read;
+  1    every submission was graded, but some files could not be read (named in the
+       table and in those students' feedback: not UTF-8, not a notebook, a link, ...);
+  2    usage error (no such folder, no suites, a bad option);
+  3    --isolation strict, and this machine cannot isolate student code;
+  4    a grader fault on some submissions or tests (a broken hidden test, a worker that
+       died): those results are not stored, the rest were graded; rerun after fixing;
+  5    the preflight failed: the suites do not load, or a sandbox cannot run known-good
+       code (a missing library, a sandbox that cannot start); nobody was graded;
+  6    the grader could not work: disk full, an unreadable or unwritable folder;
+  130  interrupted (Ctrl-C or SIGTERM): what was graded is kept; run again to resume.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
 from grader.runner import DEFAULT_SUITES
+
+EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE, EXIT_STRICT = 0, 1, 2, 3
+EXIT_FAULT, EXIT_PREFLIGHT, EXIT_ENVIRONMENT, EXIT_INTERRUPTED = 4, 5, 6, 130
+MAX_LINES = 10  # of repeated messages printed per kind
 
 
 def _titles() -> dict[str, str]:
@@ -32,35 +42,84 @@ def _titles() -> dict[str, str]:
     root = find_repo_root(Path(__file__).resolve().parent)
     if root is None or not (root / "exercises").is_dir():
         return {}
-    return {t.id: t.title for t in read_tasks(root / "exercises")}
+    try:
+        return {t.id: t.title for t in read_tasks(root / "exercises")}
+    except (OSError, ValueError):
+        return {}
+
+
+def _say(message: str) -> None:
+    print(f"mlmath grade: {message}", file=sys.stderr)
+
+
+def _sigterm_to_interrupt(signum, _frame) -> None:
+    raise KeyboardInterrupt
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
     """Grade every submission in a folder with the hidden suites."""
-    from grader.class_report import summary_table, write_class_report, write_csv
-    from grader.feedback import write_student_outputs
+    from grader.faults import GraderFault
     from grader.runner import dask_executor, grade_class
     from grader.sandbox.launcher import IsolationUnavailable, Limits, detect
 
+    if args.jobs < 1:
+        _say(f"--jobs must be at least 1 (got {args.jobs})")
+        return EXIT_USAGE
+    if args.timeout <= 0:
+        _say(f"--timeout must be positive (got {args.timeout:g})")
+        return EXIT_USAGE
+    if not Path(args.suites).is_dir():
+        _say(f"no hidden suites folder at {args.suites}")
+        return EXIT_USAGE
     try:
         isolation = detect(args.isolation)
     except IsolationUnavailable as err:
-        print(f"mlmath grade: {err}", file=sys.stderr)
-        return 3
+        _say(str(err))
+        return EXIT_STRICT
     if isolation.warning():
         print(isolation.warning(), file=sys.stderr)
     limits = Limits(call_timeout=args.timeout)
-    executor = dask_executor(args.dask) if args.dask else None
+    regrade: bool | list[str] = False
+    if args.regrade is not None:
+        regrade = list(args.regrade) or True
+    previous = signal.signal(signal.SIGTERM, _sigterm_to_interrupt)
     try:
+        executor = dask_executor(args.dask) if args.dask else None
         summary = grade_class(args.submissions, args.out, args.suites, jobs=args.jobs,
-                              isolation=isolation, limits=limits, executor=executor)
+                              isolation=isolation, limits=limits, executor=executor,
+                              regrade=regrade)
     except (FileNotFoundError, NotADirectoryError) as err:
-        print(f"mlmath grade: {err}", file=sys.stderr)
-        return 2
+        _say(str(err))
+        return EXIT_USAGE
+    except GraderFault as fault:
+        _say(f"preflight failed, nobody was graded: {fault}")
+        return EXIT_PREFLIGHT
+    except KeyboardInterrupt:
+        _say("interrupted before grading began; nothing was stored.")
+        return EXIT_INTERRUPTED
+    except OSError as err:
+        _say(f"{err.strerror or err} ({err.filename or 'while grading'})")
+        return EXIT_ENVIRONMENT
+    except RuntimeError as err:  # --dask without dask, a cluster that cannot be reached
+        _say(str(err))
+        return EXIT_USAGE
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    try:
+        _write_outputs(summary, Path(args.out), isolation)
+    except OSError as err:
+        _say(f"could not write the outputs: {err.strerror or err} ({err.filename or args.out})")
+        return EXIT_ENVIRONMENT
+    return _report(summary)
+
+
+def _write_outputs(summary, out: Path, isolation) -> None:
+    from grader.class_report import summary_table, write_class_report, write_csv
+    from grader.feedback import write_student_outputs
+
     results = [summary.results[s.student] for s in summary.submissions
                if s.student in summary.results]
     titles = _titles()
-    out = Path(args.out)
     for result in results:
         write_student_outputs(result, out, titles)
     if results:
@@ -69,11 +128,29 @@ def cmd_grade(args: argparse.Namespace) -> int:
         print(summary_table(results))
     print(f"\n{len(results)} submissions: {summary.graded_now} graded now, {summary.skipped} "
           f"already in the gradebook. Isolation: {isolation.name}. Outputs in {out}/")
-    for line in summary.failed:
-        print(f"grader error: {line}", file=sys.stderr)
-    if summary.failed:
-        return 4
-    return 1 if any(r["problems"] for r in results) else 0
+
+
+def _report(summary) -> int:
+    for note in summary.notes[:MAX_LINES]:
+        print(f"note: {note}", file=sys.stderr)
+    if summary.interrupted:
+        _say(f"stopped: {summary.graded_now} submission(s) graded and kept in the gradebook. "
+             "Run the same command again to grade the rest.")
+        return EXIT_INTERRUPTED
+    for line in summary.failed[:MAX_LINES]:
+        print(f"grader fault: {line}", file=sys.stderr)
+    by_test: dict[str, list[str]] = {}
+    for student, fault in summary.faults:
+        by_test.setdefault(fault, []).append(student)
+    for fault, students in list(by_test.items())[:MAX_LINES]:
+        print(f"grader fault in a hidden test: {fault} ({len(students)} submission(s); "
+              "their results were not stored)", file=sys.stderr)
+    if summary.failed or summary.faults:
+        print("Fix the cause and run the same command again: only those submissions will "
+              "be graded.", file=sys.stderr)
+        return EXIT_FAULT
+    results = summary.results.values()
+    return EXIT_UNREADABLE if any(r["problems"] for r in results) else EXIT_OK
 
 
 def add_grade(sub: argparse._SubParsersAction) -> None:
@@ -82,25 +159,35 @@ def add_grade(sub: argparse._SubParsersAction) -> None:
     p.add_argument("submissions", type=Path,
                    help="a folder of submissions (a folder or file per student), an nbgrader "
                         "course folder, or one file")
-    p.add_argument("--out", type=Path, default=Path("grades"), help="output folder (./grades)")
-    p.add_argument("--suites", type=Path, default=DEFAULT_SUITES, help="hidden suites folder")
+    p.add_argument("--out", type=Path, default=Path("grades"),
+                   help="output folder (default: ./grades)")
+    p.add_argument("--suites", type=Path, default=DEFAULT_SUITES,
+                   help=f"hidden suites folder (default: {DEFAULT_SUITES})")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                   help="parallel workers (default: number of cores)")
+                   help="parallel workers (default: the number of cores, here "
+                        f"{os.cpu_count() or 1})")
+    p.add_argument("--regrade", nargs="*", metavar="STUDENT",
+                   help="grade again even if the gradebook has a result: everyone, or the "
+                        "students named; replaced results stay in the gradebook's history")
     p.add_argument("--isolation", choices=["auto", "strict", "none"], default="auto",
-                   help="auto: strongest available (default); strict: refuse without "
-                        "filesystem, network and process isolation")
-    p.add_argument("--timeout", type=float, default=10.0, help="seconds per call (10)")
+                   help="auto (default): every isolation layer this machine offers, named "
+                        "in each result; strict: refuse to grade without bubblewrap's "
+                        "filesystem, network and process isolation; none: a plain "
+                        "subprocess with resource limits only, for debugging your own suites "
+                        "(student code could read your files and reach the network)")
+    p.add_argument("--timeout", type=float, default=10.0,
+                   help="seconds per call into student code (default: 10)")
     p.add_argument("--dask", metavar="ADDRESS",
-                   help="grade on a Dask cluster (scheduler address) instead of local workers")
+                   help="grade on a Dask cluster (scheduler address) instead of local "
+                        "workers (default: local workers)")
     p.set_defaults(func=cmd_grade)
 
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m grader.grade_cmd SUBMISSIONS ...``, the same as ``mlmath grade``."""
-    parser = argparse.ArgumentParser(prog="mlmath")
-    add_grade(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["grade", *(sys.argv[1:] if argv is None else argv)])
-    return args.func(args)
+    from grader.cli import main as cli_main
+
+    return cli_main(["grade", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

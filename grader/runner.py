@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
 import re
 import sys
 import time
@@ -17,10 +18,12 @@ from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from grader import worker
+from grader import tempdirs, worker
+from grader.faults import GraderFault
 from grader.gradebook import Gradebook
+from grader.sandbox import cgroups
 from grader.sandbox.launcher import Isolation, Limits
-from grader.submissions import Submission, discover
+from grader.submissions import Submission, discover_class
 
 DEFAULT_SUITES = Path(__file__).resolve().parent / "suites"
 SUITE_DIR = re.compile(r"^ex\d\d_[a-z0-9_]+$")
@@ -52,6 +55,9 @@ class RunSummary:
     graded_now: int = 0
     skipped: int = 0
     failed: list[str] = field(default_factory=list)  # students the grader could not grade
+    faults: list[tuple[str, str]] = field(default_factory=list)  # (student, broken test)
+    interrupted: bool = False
+    notes: list[str] = field(default_factory=list)  # what discovery skipped, for the instructor
 
 
 class Progress:
@@ -80,12 +86,15 @@ class Progress:
 
 
 def local_executor(jobs: int) -> Executor:
-    """Warm worker processes, forked from a clean fork server that never saw the gradebook."""
+    """Warm worker processes, forked from a clean fork server that never saw the gradebook.
+
+    Each worker watches this process and stops (killing its sandboxes) if it dies.
+    """
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["numpy", "sympy", "pytest", "grader.worker"])
     counter = ctx.Value("i", 0)
     return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
-                               initializer=worker.warm_up, initargs=(counter,))
+                               initializer=worker.warm_up, initargs=(counter, os.getpid()))
 
 
 def dask_executor(address: str) -> Executor:
@@ -98,57 +107,115 @@ def dask_executor(address: str) -> Executor:
     return Client(address).get_executor(pure=False)
 
 
+def _stop_local(pool: Executor) -> None:
+    """Stop local workers now: each kills its sandboxes and removes its folders (SIGTERM)."""
+    for proc in list(getattr(pool, "_processes", {}).values()):
+        try:
+            proc.terminate()
+        except (OSError, AttributeError):
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _check_before_grading(pool: Executor, job: dict) -> None:
+    """Run the preflight on a worker; GraderFault (nobody graded) if it fails."""
+    try:
+        answer = pool.submit(worker.preflight, job).result()
+    except GraderFault:
+        raise
+    except Exception as err:  # the worker itself could not start or died
+        raise GraderFault(f"a grading worker could not start: {type(err).__name__}: {err}"
+                          ) from None
+    if not answer.get("ok"):
+        raise GraderFault(str(answer.get("error")))
+
+
 def grade_class(submissions: Path, out: Path, suites: Path = DEFAULT_SUITES, *,
                 jobs: int = 2, isolation: Isolation, limits: Limits | None = None,
-                executor: Executor | None = None, progress: bool = True) -> RunSummary:
+                executor: Executor | None = None, progress: bool = True,
+                regrade: bool | list[str] = False) -> RunSummary:
     """Grade every submission under ``submissions`` into ``out/gradebook.sqlite``.
 
-    Submissions already in the gradebook with the same files and suites are not regraded.
-    Returns the run summary with every student's result (old or new).
+    Submissions already in the gradebook with the same files and suites are not regraded,
+    unless ``regrade`` is True (everyone) or names students; the results replaced stay in the
+    gradebook's history. Before anybody is graded a worker collects the suites and runs
+    known-good code in a sandbox: if that fails, GraderFault is raised and nothing is stored.
+    Results holding a grader fault are returned but never stored. KeyboardInterrupt (Ctrl-C,
+    or SIGTERM turned into it by the caller) stops the workers at once and returns what was
+    graded, with ``interrupted`` set.
     """
     limits = limits or Limits()
     suites = Path(suites).resolve()
     exercises = suite_exercises(suites)
     shash = suite_hash(suites)
-    subs = discover(Path(submissions), exercises)
+    found = discover_class(Path(submissions), exercises)
+    subs = found.submissions
+    if isinstance(regrade, list):
+        unknown = sorted(set(regrade) - {s.student for s in subs})
+        if unknown:
+            raise FileNotFoundError(f"--regrade names students not in {submissions}: "
+                                    + ", ".join(unknown))
+    tempdirs.sweep_stale()
+    cgroups.sweep_stale()
     out = Path(out)
     book = Gradebook(out / "gradebook.sqlite")
-    summary = RunSummary(subs)
+    summary = RunSummary(subs, notes=found.notes)
     todo = []
     for sub in subs:
-        old = book.result(sub.student, sub.digest, shash)
+        again = regrade is True or (isinstance(regrade, list) and sub.student in regrade)
+        old = None if again else book.result(sub.student, sub.digest, shash)
         if old is not None:
             summary.results[sub.student] = old
             summary.skipped += 1
         else:
             todo.append(sub)
-    bar = Progress(len(todo)) if progress and todo else None
+    base = {"suites": str(suites), "suite_hash": shash, "isolation": list(isolation.layers),
+            "missing": list(isolation.missing), "limits": asdict(limits)}
     own = executor is None and bool(todo)
     pool = local_executor(min(jobs, len(todo))) if own else executor
+    bar = None
     try:
+        if todo:
+            _check_before_grading(pool, base)
+        bar = Progress(len(todo)) if progress and todo else None
         futures = {}
         for sub in todo:
-            job = {"student": sub.student, "files": sub.files,
-                   "suites": str(suites), "submission_hash": sub.digest, "suite_hash": shash,
-                   "isolation": list(isolation.layers), "missing": list(isolation.missing),
-                   "limits": asdict(limits), "problems": sub.problems}
+            job = {**base, "student": sub.student, "files": sub.files,
+                   "submission_hash": sub.digest, "problems": sub.problems,
+                   "unreadable": sub.unreadable, "notes": sub.notes}
             futures[pool.submit(worker.grade, job)] = sub
         for fut in as_completed(futures):
             sub = futures[fut]
             try:
                 result = fut.result()
             except Exception as err:  # a grader fault: report it, keep grading the rest
-                summary.failed.append(f"{sub.student}: {type(err).__name__}: {err}")
+                summary.failed.append(f"{sub.student}: {_describe(err)}")
                 if bar:
                     bar.update(failed=True)
                 continue
-            book.save(result)
+            if result.get("faults"):
+                summary.faults.extend((sub.student, f) for f in result["faults"])
+            else:
+                book.save(result, replace=bool(regrade))
+                summary.graded_now += 1
             summary.results[sub.student] = result
-            summary.graded_now += 1
             if bar:
-                bar.update()
+                bar.update(failed=bool(result.get("faults")))
+    except KeyboardInterrupt:
+        summary.interrupted = True
     finally:
-        if own:
-            pool.shutdown(cancel_futures=True)
+        if own and pool is not None:
+            if summary.interrupted:
+                _stop_local(pool)
+            else:
+                pool.shutdown(cancel_futures=True)
         book.close()
     return summary
+
+
+def _describe(err: BaseException) -> str:
+    if isinstance(err, GraderFault):
+        return str(err)
+    if type(err).__name__ == "BrokenProcessPool":
+        return "its grading worker died (killed, or out of memory); it will be graded again"
+    return f"{type(err).__name__}: {err}"

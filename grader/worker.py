@@ -1,26 +1,40 @@
-"""A judge worker: grades one prepared submission folder and returns plain data.
+"""A judge worker: grades one submission and returns plain data.
 
 Workers are started once per run and stay warm: numpy, sympy, pytest and the judge are
 imported when the worker starts, not per submission. Each worker owns a *slot* number, which
 gives its sandboxes their own unprivileged uid when the grader runs as root. The function
-:func:`grade` is what an executor (local processes or a Dask cluster) runs.
+:func:`grade` is what an executor (local processes or a Dask cluster) runs; :func:`preflight`
+checks, before anybody is graded, that the suites load and a sandbox runs known-good code.
+
+Nothing outlives the run: a worker watches the grading process and, when it dies by any
+signal (even ``kill -9``), kills its sandboxes and zygote, removes its private folder and
+exits; on SIGTERM it does the same at once. Ctrl-C is left to the grading process.
 """
 
 from __future__ import annotations
 
 import gc
 import os
-import shutil
-import tempfile
+import select
+import signal
+import threading
 from multiprocessing.util import Finalize
 from pathlib import Path
 
+from grader import tempdirs
+from grader.faults import GraderFault
+
 _SLOT = 0
 _ZYGOTE = None  # this worker's warm zygote, kept across submissions
+_ROOT: Path | None = None  # this worker's private folder (mode 700)
+_SANDBOXES: set = set()  # sandboxes alive right now, killed if the worker must stop
+_CHECKED: set = set()  # (isolation, limits) whose sandbox passed the preflight here
+# Import failures that may be the environment's, not the student's: recheck known-good code.
+SUSPECT_KINDS = frozenset({"import", "crash", "protocol"})
 
 
-def warm_up(slot_counter=None) -> None:
-    """Executor initializer: take a slot number and import the heavy modules once."""
+def warm_up(slot_counter=None, main_pid: int | None = None) -> None:
+    """Executor initializer: take a slot, watch the grading process, import the heavy modules."""
     global _SLOT
     if slot_counter is not None:
         with slot_counter.get_lock():
@@ -29,6 +43,10 @@ def warm_up(slot_counter=None) -> None:
     else:
         _SLOT = os.getpid() % 900 + 100
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    if main_pid is not None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the grading process decides
+        signal.signal(signal.SIGTERM, lambda *_: stop(143))
+        _watch(main_pid)
     import numpy  # noqa: F401
     import pytest  # noqa: F401
     import sympy  # noqa: F401
@@ -37,6 +55,48 @@ def warm_up(slot_counter=None) -> None:
     import grader.symbolic  # noqa: F401
 
     gc.freeze()
+
+
+def stop(status: int = 1) -> None:
+    """Kill every sandbox and the zygote, remove the private folder, exit now."""
+    for box in list(_SANDBOXES):
+        try:
+            box.kill()
+        except Exception:  # stopping must go on whatever one sandbox does
+            pass
+    if _ZYGOTE is not None:
+        try:
+            _ZYGOTE.close()
+        except Exception:
+            pass
+    tempdirs.remove(_ROOT)
+    os._exit(status)
+
+
+def _watch(pid: int) -> None:
+    """A thread that stops this worker when process ``pid`` (the grading process) ends."""
+    try:
+        fd = os.pidfd_open(pid)
+    except (OSError, AttributeError):  # no pidfd: poll the parent instead
+        fd = None
+
+    def wait() -> None:
+        if fd is not None:
+            select.select([fd], [], [])
+        else:
+            while os.getppid() != 1:
+                threading.Event().wait(0.5)
+        stop(1)
+
+    threading.Thread(target=wait, name="mlmath-watch-parent", daemon=True).start()
+
+
+def _root() -> Path:
+    global _ROOT
+    if _ROOT is None:
+        _ROOT = tempdirs.private_root()
+        Finalize(None, tempdirs.remove, args=(_ROOT,), exitpriority=10)
+    return _ROOT
 
 
 def _zygote_for(isolation, limits):
@@ -51,10 +111,42 @@ def _zygote_for(isolation, limits):
         _ZYGOTE.close()
         _ZYGOTE = None
     if _ZYGOTE is None:
-        _ZYGOTE = zygote.Zygote(_private_dir("mlmath-slot-"), isolation, limits, _SLOT)
+        _ZYGOTE = zygote.Zygote(tempdirs.readable_folder(_root(), "slot-"), isolation, limits,
+                                _SLOT)
         _ZYGOTE.key = key
         Finalize(_ZYGOTE, _ZYGOTE.close, exitpriority=20)
     return _ZYGOTE
+
+
+def _settings(job: dict):
+    from grader.sandbox.launcher import Isolation, Limits
+
+    return (Isolation(tuple(job["isolation"]), tuple(job.get("missing", ()))),
+            Limits(**job["limits"]))
+
+
+def _check_sandbox(isolation, limits) -> None:
+    from grader.preflight import check_sandbox
+
+    check_sandbox(isolation, limits, slot=_SLOT, zygote=_zygote_for(isolation, limits),
+                  folder_root=_root(), register=_SANDBOXES)
+
+
+def preflight(job: dict) -> dict:
+    """Before grading: collect the suites and run known-good code in this worker's sandbox.
+
+    Returns ``{"ok": True, "tests": N}`` or ``{"ok": False, "error": what failed}``.
+    """
+    from grader.preflight import check_suites
+
+    isolation, limits = _settings(job)
+    try:
+        tests = check_suites(Path(job["suites"]))
+        _check_sandbox(isolation, limits)
+    except GraderFault as fault:
+        return {"ok": False, "error": str(fault)}
+    _CHECKED.add((isolation, limits))
+    return {"ok": True, "tests": tests}
 
 
 # The words of a task's status, used the same way in the table, the CSV, the feedback,
@@ -108,49 +200,49 @@ def summarise(records: list[dict]) -> dict[str, dict]:
                        if kv[0].replace(".", "").isdigit() else (999,)))
 
 
-def _private_dir(prefix: str) -> Path:
-    """A fresh folder the sandbox user may read, removed when this worker process exits."""
-    folder = Path(tempfile.mkdtemp(prefix=prefix))
-    folder.chmod(0o755)
-    Finalize(None, shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True},
-             exitpriority=10)
-    return folder
-
-
 def grade(job: dict) -> dict:
     """Grade one submission against the hidden suites; return the result record.
 
     The job carries the submission's files themselves, so a worker on another machine (a
-    Dask cluster) needs nothing from the grader's disk but the installed suites.
+    Dask cluster) needs nothing from the grader's disk but the installed suites. Raises
+    GraderFault when this worker's sandbox cannot run known-good code (then no result may be
+    stored: the student is graded again by the next run).
 
     Args:
         job: ``{student, files: {name: bytes}, suites, submission_hash, suite_hash,
-            isolation (layers), missing, limits, problems}``, all plain data.
+            isolation (layers), missing, limits, problems, unreadable (modules)}``, all plain
+            data.
     """
     from grader.judge.session import run_suites
     from grader.sandbox.client import Sandbox
-    from grader.sandbox.launcher import Isolation, Limits
 
-    isolation = Isolation(tuple(job["isolation"]), tuple(job.get("missing", ())))
-    limits = Limits(**job["limits"])
-    workdir = Path(tempfile.mkdtemp(prefix="mlmath-submission-"))
+    isolation, limits = _settings(job)
+    if (isolation, limits) not in _CHECKED:
+        _check_sandbox(isolation, limits)
+        _CHECKED.add((isolation, limits))
+    workdir = tempdirs.readable_folder(_root(), "submission-")
     try:
-        workdir.chmod(0o755)
         for name, data in job["files"].items():
             (workdir / Path(name).name).write_bytes(data)
             (workdir / Path(name).name).chmod(0o644)
         zygote = _zygote_for(isolation, limits)
         if zygote is not None:
             zygote.load(job["files"])
+        sandbox = Sandbox(workdir, isolation, limits, slot=_SLOT, zygote=zygote)
+        _SANDBOXES.add(sandbox)
         try:
-            with Sandbox(workdir, isolation, limits, slot=_SLOT, zygote=zygote) as sandbox:
+            with sandbox:
                 records = run_suites(Path(job["suites"]), sandbox, workdir)
                 output_bytes = len(sandbox.output) + sandbox.output_dropped
         finally:
+            _SANDBOXES.discard(sandbox)
             if zygote is not None:
                 zygote.load({})
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        tempdirs.remove(workdir)
+    if any(r["kind"] in SUSPECT_KINDS for r in records):
+        _check_sandbox(isolation, limits)  # the environment, not the student? GraderFault
+    _explain_unreadable(records, job.get("unreadable", ()))
     tasks = summarise(records)
     return {
         "student": job["student"],
@@ -158,9 +250,20 @@ def grade(job: dict) -> dict:
         "suite_hash": job["suite_hash"],
         "isolation": isolation.name,
         "problems": job["problems"],
+        "notes": job.get("notes", []),
         "tests": records,
         "tasks": tasks,
         "score": sum(t["score"] for t in tasks.values()),
         "max_score": sum(t["max_score"] for t in tasks.values()),
         "output_bytes": output_bytes,
+        "faults": sorted({r["fault"] for r in records if r["outcome"] == "grader_fault"}),
     }
+
+
+def _explain_unreadable(records: list[dict], unreadable) -> None:
+    """A file that was found but could not be read is named once, as unreadable: its tasks
+    point at that problem instead of calling the file missing."""
+    for r in records:
+        if r["kind"] == "not_submitted" and r.get("module") in unreadable:
+            r["message"] = (f"{r['module']}.py could not be read, so this was not checked "
+                            "(see \"Problems with your files\").")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from grader.faults import FAULT_MESSAGE, GraderFault
 from grader.judge.api import GLOBAL_FORBIDDEN, StudentCodeError
 from grader.judge.forbidden import find_uses, parse_quietly
 from grader.judge.proxy import StudentModule
@@ -30,6 +31,8 @@ class JudgePlugin:
         self.sandbox = sandbox
         self.submission = submission
         self.records: list[dict] = []
+        self.suites: Path | None = None
+        self._answers_before = 0
         self._trees: dict[str, ast.Module | None] = {}
         self._uses: dict[tuple[str, tuple[str, ...]], list[tuple[str, int]]] = {}
 
@@ -64,6 +67,10 @@ class JudgePlugin:
                                    "which this task forbids: write it yourself.")
         return StudentModule(self.sandbox, module, meta["forbid"], task=meta["task"])
 
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item):
+        self._answers_before = self.sandbox.answers
+
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
         outcome = yield
@@ -74,13 +81,21 @@ class JudgePlugin:
     def _record(self, item, call, report) -> dict:
         meta = self._meta(item)
         rec = {"test": item.name, "task": meta["task"], "points": meta["points"],
-               "hint": meta["hint"], "outcome": "passed", "kind": "", "message": ""}
+               "hint": meta["hint"], "outcome": "passed", "kind": "", "message": "",
+               "module": item.path.parent.name}
         if report.passed:
             return rec
         exc = call.excinfo.value if call.excinfo else None
         if isinstance(exc, StudentCodeError):
             rec["outcome"] = "not_started" if exc.kind == "not_started" else "failed"
             rec["kind"], rec["message"] = exc.kind, exc.message
+            return rec
+        answered = self.sandbox.answers > self._answers_before
+        if _is_grader_fault(exc, answered, report.when):
+            where = f"{item.path.relative_to(self.suites)}::{item.name}" if self.suites \
+                else item.nodeid
+            rec.update(outcome="grader_fault", kind="grader_fault", message=FAULT_MESSAGE,
+                       fault=f"{where} raised {type(exc).__name__}: {exc}"[:400])
         elif isinstance(exc, AssertionError):
             rec.update(outcome="failed", kind="wrong", message=WRONG_ANSWER)
         else:
@@ -88,27 +103,55 @@ class JudgePlugin:
         return rec
 
 
+# Errors that only the test's own code can cause: a student's value cannot make a name
+# undefined or an import fail in the judge.
+OWN_CODE_ERRORS = (NameError, ImportError, SyntaxError, GraderFault, OSError)
+
+
+def _is_grader_fault(exc: BaseException | None, answered: bool, when: str) -> bool:
+    """Whether a failing hidden test failed by its own fault, not the learner's.
+
+    A test that fails before the sandbox answered any of its calls failed on its own code
+    (or its fixture): nothing of the learner's was involved yet. After an answer, only the
+    errors no learner value can cause are the test's.
+    """
+    if exc is None:
+        return True
+    if when == "setup" or not answered:
+        return True
+    return isinstance(exc, OWN_CODE_ERRORS)
+
+
+def pytest_args(suites: Path) -> list[str]:
+    """pytest's arguments for the hidden suites: quiet, no cache, no assertion rewriting of
+    anything but the suites, their own ini file."""
+    return [str(suites), "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:warnings",
+            "--import-mode=importlib", "--rootdir", str(suites), "-c",
+            str(suites / "pytest.ini")]
+
+
 def run_suites(suites: Path, sandbox: Sandbox, submission: Path) -> list[dict]:
     """Run every hidden suite under ``suites`` against ``sandbox``; return one record per test.
 
     Each record: ``{test, task, points, hint, outcome, kind, message}`` with outcome one of
-    passed, failed, not_started, and a message safe to show the learner.
+    passed, failed, not_started, grader_fault, and a message safe to show the learner; a
+    grader fault also has ``fault``, the suite file, test and error, for the instructor.
+    Raises GraderFault when the suites do not run at all.
     """
     plugin = JudgePlugin(sandbox, submission)
+    plugin.suites = suites
     before = set(sys.modules)
-    args = [str(suites), "-p", "no:cacheprovider", "-p", "no:terminal",
-            "--import-mode=importlib", "--rootdir", str(suites), "-c", str(suites / "pytest.ini"),
-            "-W", "ignore::DeprecationWarning"]
     try:
-        code = pytest.main(args, plugins=[plugin])
+        code = pytest.main(pytest_args(suites), plugins=[plugin])
     finally:
-        _forget_modules(before, suites)
+        forget_modules(before, suites)
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        raise RuntimeError(f"hidden suites under {suites} did not run (pytest exit {int(code)})")
+        raise GraderFault(f"the hidden suites under {suites} did not run (pytest exit "
+                          f"{int(code)}); `mlmath grade` checks them before grading")
     return plugin.records
 
 
-def _forget_modules(before: set[str], suites: Path) -> None:
+def forget_modules(before: set[str], suites: Path) -> None:
     """Drop the suite modules pytest imported, so the next run imports them afresh."""
     root = str(suites.resolve())
     for name in set(sys.modules) - before:

@@ -126,3 +126,53 @@ class Cgroup:
                 d.rmdir()
             except OSError:
                 pass
+
+
+def _owner_alive(name: str) -> bool:
+    """Whether the process that made group ``mlmath-<pid>-<n>`` still exists."""
+    try:
+        pid = int(name.split("-")[1])
+        os.kill(pid, 0)
+    except (IndexError, ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_stale() -> int:
+    """Kill and remove the groups of grader processes that are gone (a run killed with
+    ``kill -9``); return how many were removed. Groups of live processes are left alone."""
+    v = version()
+    if v is None:
+        return 0
+    parents = [ROOT / "memory", ROOT / "pids"] if v == "v1" else [ROOT / "mlmath"]
+    removed = 0
+    for parent in parents:
+        try:
+            groups = [d for d in parent.iterdir() if d.is_dir() and d.name.startswith("mlmath-")]
+        except OSError:
+            continue
+        for group in groups:
+            if _owner_alive(group.name):
+                continue
+            deadline = time.monotonic() + 2
+            while time.monotonic() < deadline:
+                try:
+                    pids = [int(p) for p in (group / "cgroup.procs").read_text().split()]
+                except OSError:
+                    break
+                if not pids:
+                    break
+                for pid in pids:
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+                time.sleep(0.01)
+            try:
+                group.rmdir()
+                removed += 1
+            except OSError:
+                pass
+    return removed

@@ -48,6 +48,7 @@ class Sandbox:
         self.output_dropped = 0
         self.started_at = time.monotonic()
         self.next_id = 0
+        self.answers = 0  # requests made: a hidden test that made none failed on its own
         self._drain: threading.Thread | None = None
         self.cgroup: Cgroup | None = None
         self.oom_killed = False
@@ -157,6 +158,7 @@ class Sandbox:
 
     def request(self, req: dict) -> dict:
         """Send one request; return the child's raw answer or a synthesised error answer."""
+        self.answers += 1
         budget = min(self.limits.call_timeout, self.time_left())
         if budget <= 0:
             return _failure("submission_timeout")
