@@ -7,17 +7,19 @@ variables are read only when a library loads, so :func:`pin_threads` also limits
 at run time (threadpoolctl for BLAS/OpenMP, ``torch.set_num_threads`` for torch) and
 :func:`describe` prints what is actually in effect, not what was asked for.
 
-Timing is interleaved: every round runs each contender once, and the order rotates from
-round to round (A B, B A, A B, ...), so a burst of load from another process, a CPU
-frequency change or a warm cache hits every contender alike. Each case reports the min (the
-cost with the least interference) and the median (the typical cost) per contender, and the
-ratios ours / peer of both.
+Timing is interleaved: every round runs each contender once, in an order shuffled afresh
+each round (seeded, so runs repeat), so a burst of load from another process, a CPU
+frequency change or a warm cache hits every contender alike, and no contender always runs
+right after the same other one (whose freed memory or evicted cache it would inherit).
+Each case reports the min (the cost with the least interference) and the median (the
+typical cost) per contender, and the ratios ours / peer of both.
 """
 
 from __future__ import annotations
 
 import os
 import platform
+import random
 import statistics
 import sys
 import time
@@ -143,7 +145,7 @@ class Timing:
 
 def interleave(contenders: dict[str, Callable[[], object]], rounds: int, number: int = 1,
                warmup: int = 1) -> dict[str, Timing]:
-    """Time each contender ``rounds`` times, interleaved, with the order rotating per round.
+    """Time each contender ``rounds`` times, interleaved, in a freshly shuffled order per round.
 
     Each sample is the mean over ``number`` back-to-back calls (use it when one call is too
     short to time well). ``warmup`` untimed calls each come first (caches, lazy loading).
@@ -153,9 +155,9 @@ def interleave(contenders: dict[str, Callable[[], object]], rounds: int, number:
         for name in names:
             contenders[name]()
     times: dict[str, list[float]] = {name: [] for name in names}
-    for r in range(rounds):
-        order = names[r % len(names):] + names[: r % len(names)]
-        for name in order:
+    shuffler = random.Random(0)
+    for _ in range(rounds):
+        for name in shuffler.sample(names, len(names)):
             fn = contenders[name]
             start = time.perf_counter()
             for _ in range(number):

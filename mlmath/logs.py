@@ -11,6 +11,10 @@ must now exponentiate carefully when going back: :math:`e^{1000}` overflows and
 :math:`e^{-1000}` underflows. Every function here is arranged so that it never computes an
 ``exp`` that can overflow and never takes ``log(0)`` of something that is not really zero.
 
+float32 input stays float32 (float64 arithmetic on it would cost 2-4x more memory traffic
+for digits the caller did not ask for); the same care then applies with a smaller range,
+:math:`e^{89}` already overflows a float32. Other input becomes float64.
+
 The log-likelihoods, cross-entropies and Dice loss built on these live in
 :mod:`mlmath.likelihood`.
 """
@@ -37,6 +41,19 @@ __all__ = [
 ]
 
 
+def _as_float(x, name: str) -> np.ndarray:
+    """``x`` as an array of its own float dtype if that is float32 or float64, else float64.
+
+    float32 stays float32 on purpose: upcasting a float32 input to float64 doubles the
+    memory traffic and makes every function here 2-4x slower than the float32 arithmetic
+    the caller asked for. Anything else (ints, bools, lists, float16) becomes float64, with
+    the usual checks (:func:`mlmath._checks.as_float_array`).
+    """
+    if getattr(x, "dtype", None) in (np.float32, np.float64):
+        return np.asarray(x)
+    return as_float_array(x, name)
+
+
 def _finite_max(x: np.ndarray, axis: int | None) -> np.ndarray:
     r"""Max of ``x`` over ``axis`` (keepdims), with non-finite maxima replaced by 0.
 
@@ -46,7 +63,7 @@ def _finite_max(x: np.ndarray, axis: int | None) -> np.ndarray:
     """
     m = np.max(x, axis=axis, keepdims=True)
     if not np.all(np.isfinite(m)):
-        m = np.where(np.isfinite(m), m, 0.0)
+        m = np.where(np.isfinite(m), m, 0).astype(x.dtype, copy=False)
     return m
 
 
@@ -63,45 +80,102 @@ def log_sum_exp(x, axis: int | None = None, keepdims: bool = False) -> np.ndarra
     contribute nothing, a slice of only :math:`-\infty` gives :math:`-\infty` (the log of an
     empty sum), any :math:`+\infty` gives :math:`+\infty`, NaN propagates. No warnings.
 
-    Accuracy: the max's own term :math:`e^0 = 1` is taken out of the sum and added back
-    exactly as :math:`m + \operatorname{log1p}(\sum_{i \ne \arg\max} e^{x_i - m})`, so a
-    result near 0 (e.g. :math:`x = [0, -11]`) keeps its relative precision.
+    Accuracy near 0: the sum :math:`s = 1 + r` holds the rest
+    :math:`r = \sum_{i \ne \arg\max} e^{x_i - m}` only to the precision of 1, an absolute
+    error of a few eps in :math:`\log s`. That is invisible unless the answer itself is
+    near 0 (e.g. :math:`x = [0, -11]`, answer :math:`1.67 \cdot 10^{-5}`). Those slices
+    (:math:`s < 2`, so the max is unique, and :math:`|\text{answer}| < 1`) are recomputed
+    with the max's own term taken out of the sum and added back exactly,
+    :math:`m + \operatorname{log1p}(r)`, which keeps the full relative precision. Typical
+    inputs never take this second pass; inputs that do (e.g. log-probabilities with one
+    dominant class) cost about twice as much.
 
-    Speed: one argmax pass, then one scratch buffer that is shifted, exponentiated and
-    summed in place (no further large temporaries).
+    Speed: one pass for the max (along any axis), then :math:`\sum e^{x - m}` a block of
+    rows at a time in one small scratch buffer (:func:`_sum_exp_shifted`), so the
+    exponentials stay in cache and no array as large as ``x`` is ever allocated; float32 is
+    computed in float32.
 
     Args:
         x: array of any shape (a scalar or list is fine).
         axis: axis to reduce over; None reduces over all elements.
         keepdims: keep the reduced axis with length 1 (handy for broadcasting back).
     Returns:
-        float64 array with ``axis`` removed (or kept with length 1); a Python float for a
-        full reduction without ``keepdims``.
+        array with ``axis`` removed (or kept with length 1), float32 for float32 input and
+        float64 otherwise; a Python float for a full reduction without ``keepdims``.
     Raises:
         ValueError: ``x`` is empty or ``axis`` is out of range.
     """
-    x = as_float_array(x, "x")
+    x = _as_float(x, "x")
     require_axis(x, axis, "x")
     if x.size == 0:
         raise ValueError("x must not be empty: the log of an empty sum is -inf by convention only")
     if x.ndim == 0:
         return x.copy() if keepdims else float(x)
-    ax = 0 if axis is None else axis
+    ax = 0 if axis is None else axis % x.ndim
     xs = x.reshape(-1) if axis is None else x
-    top = np.expand_dims(np.argmax(xs, axis=ax), ax)  # where the max is (NaN counts as max)
-    m = np.take_along_axis(xs, top, axis=ax)  # the max, with the reduced axis kept
-    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        buf = np.subtract(xs, m)  # the only large temporary; everything below is in place
-        np.exp(buf, out=buf)
-        np.put_along_axis(buf, top, 0.0, axis=ax)  # drop the max's own e^0 = 1 ...
-        out = np.sum(buf, axis=ax, keepdims=True)
-        np.log1p(out, out=out)  # ... and add it back exactly: log(1 + rest)
-        out += m
-    if not np.all(np.isfinite(m)):  # +inf or NaN max: that is the answer; all -inf: -inf
-        out = np.where(np.isfinite(m), out, m)
+    m = np.max(xs, axis=ax, keepdims=True)  # NaN counts as the max, so it propagates
+    finite = np.isfinite(m)
+    all_finite = bool(finite.all())
+    shift = m if all_finite else np.where(finite, m, 0).astype(x.dtype)  # see _finite_max
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore", under="ignore"):
+        s = _sum_exp_shifted(xs, shift, ax)  # s >= 1 (one term is e^0), unless m not finite
+        out = np.log(s)
+        out += shift
+        _refine_near_zero(out, s, xs, shift, ax)
+    if not all_finite:  # +inf or NaN max: that is the answer; all -inf: -inf
+        out = np.where(finite, out, m)
     if axis is None:
         return out.reshape((1,) * x.ndim) if keepdims else float(out[0])
     return out if keepdims else np.squeeze(out, axis=ax)
+
+
+BLOCK_BYTES = 1 << 20  # scratch size in _sum_exp_shifted: 1 MB, about one L2 cache
+
+
+def _sum_exp_shifted(x: np.ndarray, m: np.ndarray, ax: int) -> np.ndarray:
+    r""":math:`\sum e^{x - m}` over axis ``ax``, kept with length 1, a block of rows at a time.
+
+    The same three steps as ``np.sum(np.exp(x - m), axis=ax, keepdims=True)`` (shift,
+    exponentiate, sum), but on about :data:`BLOCK_BYTES` of ``x`` at a time in one reused
+    scratch buffer: the shifted values never leave the cache, and no temporary as large as
+    ``x`` is allocated (a large fresh array costs page faults, often more than the
+    arithmetic done in it).
+    Blocks are rows of ``x`` (slices along axis 0): when ``ax`` is 0 their sums are added
+    up, otherwise each block's sums are its own rows of the result.
+
+    Shapes: ``x`` (n_0, n_1, ...); ``m`` like ``x`` with length 1 on axis ``ax``.
+    """
+    rows = max(1, BLOCK_BYTES * len(x) // x.nbytes)
+    scratch = np.empty((min(rows, len(x)), *x.shape[1:]), dtype=x.dtype)
+    s = np.zeros(m.shape, dtype=x.dtype) if ax == 0 else np.empty(m.shape, dtype=x.dtype)
+    for start in range(0, len(x), rows):
+        block = x[start : start + rows]
+        d = scratch[: len(block)]
+        np.subtract(block, m if ax == 0 else m[start : start + rows], out=d)
+        np.exp(d, out=d)
+        if ax == 0:
+            s += np.sum(d, axis=0, keepdims=True)
+        else:
+            np.sum(d, axis=ax, keepdims=True, out=s[start : start + rows])
+    return s
+
+
+def _refine_near_zero(out: np.ndarray, s: np.ndarray, x: np.ndarray, m: np.ndarray,
+                      ax: int) -> None:
+    r"""Redo, in ``out``, the slices where :math:`m + \log s` lost relative precision.
+
+    Shapes: ``x`` (..., n, ...) with the reduced axis ``ax``; ``out``, ``s``, ``m`` the same
+    with length 1 there. In the selected slices the max is unique (:math:`s < 2`), so
+    :math:`r = \sum_{x_i < m} e^{x_i - m}` is the sum without the max's own term 1.
+    """
+    near = (s < 2) & (np.abs(out) < 1)
+    if not near.any():
+        return
+    pick = np.moveaxis(near, ax, -1)[..., 0]  # which slices, over the kept axes
+    rows = np.moveaxis(x, ax, -1)[pick]  # (k, n): those slices, reduced axis last
+    top = np.moveaxis(m, ax, -1)[pick]  # (k, 1): their maxima
+    rest = np.sum(np.exp(rows - top), axis=-1, keepdims=True, where=rows < top)
+    np.moveaxis(out, ax, -1)[pick] = top + np.log1p(rest)
 
 
 def softmax(x, axis: int = -1) -> np.ndarray:
@@ -117,9 +191,10 @@ def softmax(x, axis: int = -1) -> np.ndarray:
         x: array of any shape with at least one dimension.
         axis: the axis holding the classes; default the last.
     Returns:
-        float64 array, same shape as ``x``, non-negative, summing to 1 along ``axis``.
+        array of the same shape and float dtype as ``x`` (float32 stays float32, other
+        input becomes float64), non-negative, summing to 1 along ``axis``.
     """
-    x = as_float_array(x, "x")
+    x = _as_float(x, "x")
     if x.ndim == 0:
         raise ValueError("x must have at least one dimension (the classes), got a scalar")
     require_axis(x, axis, "x")
@@ -141,9 +216,10 @@ def log_softmax(x, axis: int = -1) -> np.ndarray:
         x: array of any shape with at least one dimension.
         axis: the axis holding the classes; default the last.
     Returns:
-        float64 array, same shape as ``x``, every entry :math:`\le 0`.
+        array of the same shape and float dtype as ``x`` (float32 stays float32, other
+        input becomes float64), every entry :math:`\le 0`.
     """
-    x = as_float_array(x, "x")
+    x = _as_float(x, "x")
     if x.ndim == 0:
         raise ValueError("x must have at least one dimension (the classes), got a scalar")
     require_axis(x, axis, "x")
@@ -164,9 +240,10 @@ def sigmoid(x) -> np.ndarray:
     Args:
         x: array of any shape.
     Returns:
-        float64 array, same shape, in :math:`[0, 1]`.
+        array of the same shape and float dtype as ``x`` (float32 stays float32, other
+        input becomes float64), in :math:`[0, 1]`.
     """
-    x = as_float_array(x, "x")
+    x = _as_float(x, "x")
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
@@ -181,9 +258,10 @@ def softplus(x) -> np.ndarray:
     Args:
         x: array of any shape.
     Returns:
-        float64 array, same shape, every entry :math:`\ge 0` (and :math:`\ge x`).
+        array of the same shape and float dtype as ``x`` (float32 stays float32, other
+        input becomes float64), every entry :math:`\ge 0` (and :math:`\ge x`).
     """
-    x = as_float_array(x, "x")
+    x = _as_float(x, "x")
     return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
 
 
@@ -198,9 +276,10 @@ def log_sigmoid(x) -> np.ndarray:
     Args:
         x: array of any shape.
     Returns:
-        float64 array, same shape, every entry :math:`\le 0`.
+        array of the same shape and float dtype as ``x`` (float32 stays float32, other
+        input becomes float64), every entry :math:`\le 0`.
     """
-    x = as_float_array(x, "x")
+    x = _as_float(x, "x")
     return np.minimum(x, 0.0) - np.log1p(np.exp(-np.abs(x)))
 
 

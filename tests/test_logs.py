@@ -110,6 +110,113 @@ def test_log_sum_exp_shift(x, c):
     assert logs.log_sum_exp(x + c) == pytest.approx(logs.log_sum_exp(x) + c, rel=1e-12, abs=1e-12)
 
 
+def _float32_extremes() -> np.ndarray:
+    """A (4, 5, 6) float32 array with every hazard: ±1000, ±3e38, subnormals, -inf entries,
+    all -inf slices along each axis, and ordinary values."""
+    x = np.random.default_rng(3).normal(0.0, 30.0, (4, 5, 6)).astype(np.float32)
+    x[0, 0, :] = [1000.0, -1000.0, 3e38, -3e38, 1e-45, NINF]
+    x[1, :, 2] = NINF  # an all -inf slice along axis 1
+    x[2, 3, :] = NINF  # ... along axis 2
+    x[:, 4, 5] = NINF  # ... along axis 0
+    x[3, 1, :] = [-1000.0, -1000.0, -1000.0, -3e38, NINF, -1000.0]
+    return x
+
+
+@pytest.mark.parametrize("keepdims", [False, True])
+@pytest.mark.parametrize("axis", [None, 0, 1, 2, -1, -2])
+def test_log_sum_exp_float32_matches_scipy_along_every_axis(axis, keepdims):
+    """Does float32 input give float32 output matching scipy along every axis, extremes
+    (±1000, ±3e38, subnormals, -inf entries, all -inf slices) included, without warnings?"""
+    x = _float32_extremes()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scipy itself may warn on the inf cases
+        want32 = special.logsumexp(x, axis=axis, keepdims=keepdims)
+        want64 = special.logsumexp(x.astype(np.float64), axis=axis, keepdims=keepdims)
+    with no_warnings():
+        got = logs.log_sum_exp(x, axis=axis, keepdims=keepdims)
+    assert np.shape(got) == np.shape(want32)
+    if axis is None and not keepdims:
+        assert isinstance(got, float)  # a full reduction gives a Python float, as for float64
+    else:
+        assert got.dtype == np.float32 == np.asarray(want32).dtype
+    assert_allclose(got, want64, rtol=4 * np.finfo(np.float32).eps, atol=0)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("axis", [None, 0, -1])
+def test_log_sum_exp_large_matches_scipy(dtype, axis):
+    """On a (300, 400) array of either float dtype, does every axis match scipy in that dtype?"""
+    x = (np.random.default_rng(4).standard_normal((300, 400)) * 30.0).astype(dtype)
+    got = logs.log_sum_exp(x, axis=axis)
+    want = special.logsumexp(x.astype(np.float64), axis=axis)
+    rtol = 4 * np.finfo(dtype).eps
+    assert_allclose(got, want, rtol=rtol)
+    if axis is not None:
+        assert got.dtype == dtype
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("axis", [0, 1])
+def test_log_sum_exp_near_zero_keeps_relative_precision_along_any_axis(dtype, axis):
+    """Where the answer is near 0 because the max is 0 and the rest is small, is it exact to
+    the dtype's relative precision along any axis, beside slices that need no such care?"""
+    logp = np.array([[0.0, -11.0, -40.0],  # answer log1p(e^-11 + e^-40) = 1.67e-5: refined
+                     [-3.0, 0.0, -5.0],  # answer 0.054: refined
+                     [-1e-3, -20.0, -30.0],  # answer -1e-3 + 2e-9: refined
+                     [0.0, 0.0, -1.0],  # a tie: s >= 2, answer 0.86, not refined
+                     [2.0, 3.0, 4.0]])  # answer 4.4: not refined
+    x = (logp if axis == 1 else logp.T).astype(dtype)
+    want = special.logsumexp(x.astype(np.float64), axis=axis)
+    with no_warnings():
+        got = logs.log_sum_exp(x, axis=axis)
+    assert got.dtype == dtype
+    assert_allclose(got, want, rtol=4 * np.finfo(dtype).eps, atol=0)
+    assert_allclose(got[0], np.log1p(np.exp(-11.0) + np.exp(-40.0)), rtol=4 * np.finfo(dtype).eps)
+
+
+def test_log_sum_exp_near_zero_in_the_middle_axis_of_3d():
+    """Are near-zero slices of a 3-d array reduced over its middle axis written back to the
+    right places (some slices refined, some not)?"""
+    x = np.random.default_rng(5).normal(0.0, 3.0, (4, 6, 5))
+    x[1, :, 2] = [0.0, -11.0, -40.0, -30.0, -25.0, -60.0]  # answer 1.67e-5
+    x[3, :, 0] = [-9.0, -12.0, 0.0, -20.0, -8.0, -15.0]  # answer ~ 1.6e-4
+    with no_warnings():
+        got = logs.log_sum_exp(x, axis=1, keepdims=True)
+    assert_allclose(got, special.logsumexp(x, axis=1, keepdims=True), rtol=1e-14, atol=0)
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "sigmoid", "softplus", "log_sigmoid"])
+def test_float32_stays_float32_and_other_input_becomes_float64(name):
+    """Do the elementwise and softmax functions keep float32 as float32, and turn ints,
+    lists and float16 into float64?"""
+    fn = getattr(logs, name)
+    assert fn(np.array([[1.0, -2.0], [0.5, 3.0]], dtype=np.float32)).dtype == np.float32
+    assert fn(np.array([[1.0, -2.0]])).dtype == np.float64
+    assert fn([[1, -2]]).dtype == np.float64
+    assert fn(np.array([[1.0, -2.0]], dtype=np.float16)).dtype == np.float64
+    assert logs.log_sum_exp(np.ones((2, 2), dtype=np.int32), axis=0).dtype == np.float64
+
+
+def test_float32_extremes_elementwise_and_softmax():
+    """At float32 extremes (±1000, ±3e38, -inf), are sigmoid, softplus, log_sigmoid, softmax
+    and log_softmax finite where they should be, float32, warning-free and equal to scipy?"""
+    x = np.array([NINF, -3e38, -1000.0, -100.0, -1.0, 0.0, 1.0, 100.0, 1000.0, 3e38, INF],
+                 dtype=np.float32)
+    x64 = x.astype(np.float64)
+    with no_warnings():
+        sig, lsig, sp = logs.sigmoid(x), logs.log_sigmoid(x), logs.softplus(x)
+        sm, lsm = logs.softmax(x[1:-1]), logs.log_softmax(x[1:-1])
+    for got in (sig, lsig, sp, sm, lsm):
+        assert got.dtype == np.float32
+    tol = {"rtol": 4 * np.finfo(np.float32).eps, "atol": np.finfo(np.float32).smallest_subnormal}
+    assert_allclose(sig, special.expit(x64), **tol)
+    assert_allclose(lsig, special.log_expit(x64), **tol)
+    assert_allclose(sp, np.logaddexp(0.0, x64), **tol)
+    assert_array_equal(sm, special.softmax(x64[1:-1]).astype(np.float32))
+    assert lsm[-1] == 0.0 and lsm[0] == NINF  # -3e38 - 3e38 overflows to -inf, quietly
+    assert_allclose(lsm[1:-1], x64[2:-2] - x64[-2], rtol=1e-7)  # x_i - max, rounded
+
+
 SOFTMAX_CASES = [
     ("vector", [1.0, 2.0, 3.0], -1),
     ("rows", [[1.0, 2.0], [3.0, -4.0]], -1),
