@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import tempdirs
+from grader import tempdirs, wire
 from grader.faults import GraderFault
 
 MODULE = "mlmath_preflight"
@@ -29,9 +29,12 @@ def report():
     problems = []
     for name in {LIBRARIES!r}:
         try:
-            importlib.import_module(name)
+            module = importlib.import_module(name)
         except BaseException as exc:
             problems.append(f"{{name}}: {{type(exc).__name__}}: {{exc}}"[:300])
+            continue
+        if getattr(module, "__file__", None) is None:  # an unreadable folder imports as a
+            problems.append(f"{{name}}: its folder cannot be read")  # namespace package
     return {{"problems": problems, "path": list(sys.path), "executable": sys.executable}}
 '''
 
@@ -78,7 +81,12 @@ def check_sandbox(isolation, limits, *, slot: int = 0, zygote=None,
         tail = output.strip().splitlines()[-3:]
         raise GraderFault(f"{where} could not run the known-good submission: {detail}"
                           + (f" ({' / '.join(tail)})" if tail else ""))
-    value = answer.get("value") or {}
+    try:
+        value = wire.from_json(answer.get("value"))
+    except wire.WireError:
+        value = None
+    if not isinstance(value, dict):
+        raise GraderFault(f"{where} answered the known-good submission with something else")
     problems = value.get("problems") if isinstance(value, dict) else None
     if problems:
         path = ", ".join(value.get("path", [])[1:]) or "nothing"

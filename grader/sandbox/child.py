@@ -205,8 +205,12 @@ class Server:
             return _classify(exc)
 
 
-def _apply_limits(limits: dict) -> None:
-    """Lower this process's own hard limits before any student code runs."""
+def _apply_limits(limits: dict, nproc: bool = False) -> None:
+    """Lower this process's own hard limits before any student code runs.
+
+    With ``nproc`` (an ordinary user's sandbox in its own user namespace, where the kernel
+    counts only that namespace's processes) the process count is capped too.
+    """
     import resource
 
     wanted = {
@@ -216,6 +220,8 @@ def _apply_limits(limits: dict) -> None:
         resource.RLIMIT_FSIZE: limits["file_size"],
         resource.RLIMIT_CORE: 0,
     }
+    if nproc:
+        wanted[resource.RLIMIT_NPROC] = limits["processes"]
     for which, value in wanted.items():
         _soft, hard = resource.getrlimit(which)
         value = value if hard == resource.RLIM_INFINITY else min(value, hard)
@@ -315,11 +321,31 @@ def zygote(wire, control_fd: int) -> None:
         os.waitpid(pid, 0)
 
 
+def _die_with_parent() -> None:
+    """PR_SET_PDEATHSIG: the kernel kills this process when the one that started it dies.
+
+    Without bubblewrap nothing else ties a sandbox to its grader: a judge killed with
+    ``kill -9`` would leave a student's infinite loop running.
+    """
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None).prctl(1, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
 def main() -> None:
-    control = None
-    if sys.argv[1].startswith("--zygote="):
-        control = int(sys.argv.pop(1).split("=", 1)[1])
-    _apply_limits(json.loads(sys.argv[1]))
+    _die_with_parent()
+    control, nproc = None, False
+    while sys.argv[1].startswith("--"):
+        option = sys.argv.pop(1)
+        if option.startswith("--zygote="):
+            control = int(option.split("=", 1)[1])
+        elif option == "--nproc":
+            nproc = True
+    _apply_limits(json.loads(sys.argv[1]), nproc)
     wire = _load_wire(sys.argv[2])
     sys.path[:] = [os.getcwd(), *sys.argv[3:]]
     sys.dont_write_bytecode = True

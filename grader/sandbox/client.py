@@ -27,6 +27,7 @@ from grader import wire
 from grader.sandbox import seccomp
 from grader.sandbox.cgroups import Cgroup
 from grader.sandbox.launcher import CLEAN_ENV, Isolation, Limits, build_command
+from grader.sandbox.memwatch import MemoryWatch
 from grader.sandbox.zygote import Zygote, ZygoteError
 
 
@@ -50,6 +51,7 @@ class Sandbox:
         self.next_id = 0
         self.answers = 0  # requests made: a hidden test that made none failed on its own
         self._drain: threading.Thread | None = None
+        self._memwatch: MemoryWatch | None = None
         self.cgroup: Cgroup | None = None
         self.oom_killed = False
         # What the judge learnt about this submission, kept across restarts:
@@ -87,7 +89,25 @@ class Sandbox:
                 os.close(fd)
         self._wfd, self._rfd = self.proc.stdin.fileno(), self.proc.stdout.fileno()
         self._out = self.proc.stderr.fileno()
+        if "memwatch" in layers and self.cgroup is None:
+            self._memwatch = MemoryWatch(self.proc.pid, self.limits.memory_bytes,
+                                         self._memory_exceeded)
         self._begin_drain()
+
+    def _memory_exceeded(self) -> None:
+        """Called by the memory watch: kill the whole sandbox; the pending call then fails
+        as a crash over the memory limit."""
+        self.oom_killed = True
+        proc = self.proc
+        if proc is not None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:
+                proc.kill()
+            except OSError:
+                pass
 
     def _begin_drain(self) -> None:
         for fd in {self._rfd, self._wfd}:
@@ -114,6 +134,9 @@ class Sandbox:
         if not self.running:
             return
         self.running = False
+        watch, self._memwatch = self._memwatch, None
+        if watch is not None:
+            watch.stop()
         cgroup, self.cgroup = self.cgroup, None
         if cgroup is not None:
             self.oom_killed = self.oom_killed or cgroup.oom_killed()

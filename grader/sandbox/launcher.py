@@ -12,6 +12,12 @@ Layers, strongest first, each used when available and each reported by name:
   needs (see :mod:`grader.sandbox.seccomp`).
 - ``cgroup``: a memory limit and a process-count limit over the whole sandbox, and a kill
   of every process left in it afterwards (see :mod:`grader.sandbox.cgroups`).
+- ``nproc`` (an ordinary user with bubblewrap): ``RLIMIT_NPROC``, which the kernel counts
+  per user namespace, so it caps the sandbox's own processes and nobody else's.
+- ``memwatch`` (without cgroups): the judge sums the private memory of every process in the
+  sandbox several times a second and kills the sandbox over the limit (see
+  :mod:`grader.sandbox.memwatch`). Polling, not a kernel limit: a burst shorter than one
+  poll is not seen, which the per-process ``RLIMIT_AS`` bounds.
 - ``rlimits``: CPU time, address space, open files, file size and core dumps, set by the
   child on itself before any student code runs.
 - ``clean-env``: no inherited variables, tokens or descriptors; BLAS threads pinned to 1.
@@ -140,11 +146,15 @@ def detect(level: str = "auto") -> Isolation:
                 missing.append(f"seccomp (no filter for {platform.machine()})")
         else:
             missing.append("bwrap (filesystem, network and process isolation)")
+        if "bwrap" in layers and os.geteuid() != 0:
+            layers.append("nproc")  # RLIMIT_NPROC counts only the sandbox's user namespace
         if cgroups.version() is not None:
             layers.append("cgroup")
         else:
-            missing.append("cgroup (memory and process limits need root or a delegated "
-                           "cgroup; an address-space limit is used instead)")
+            layers.append("memwatch")
+            missing.append("cgroup (a kernel-enforced memory limit over all of a sandbox's "
+                           "processes needs root or a delegated cgroup; the grader polls "
+                           "their memory instead and kills a sandbox over the limit)")
     layers += ["rlimits", "clean-env"]
     if level == "strict" and "bwrap" not in layers:
         raise IsolationUnavailable(
@@ -285,6 +295,8 @@ def build_command(submission: Path, isolation: Isolation, limits: Limits, slot: 
     """
     python = os.path.realpath(sys.executable)
     limits_arg = json.dumps(asdict(limits))
+    if "nproc" in isolation.layers:
+        child_options = (*child_options, "--nproc")
     if "bwrap" not in isolation.layers:
         return [python, "-I", "-S", str(RUNTIME_DIR / "child.py"), *child_options, limits_arg,
                 str(WIRE_FILE), *python_paths()]
