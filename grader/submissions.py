@@ -42,7 +42,7 @@ from pathlib import Path
 MAX_FILE_BYTES = 2 * 1024 * 1024  # the code of one exercise (a .py file, a notebook's cells)
 MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024  # a whole notebook file, outputs included
 MAX_PROBLEMS = 12
-MAX_ENTRIES = 5000  # entries looked at per folder
+MAX_ENTRIES = 100_000  # entries looked at per folder
 EXERCISE_NAME = re.compile(r"^(ex\d\d)[_a-z0-9]*$")
 DOWNLOAD_SUFFIX = re.compile(r"(\s*\(\d+\)|-\d+|\s+copy(\s*\d+)?|\s*-\s*copy)$", re.IGNORECASE)
 SOURCE_SUFFIXES = (".py", ".ipynb")
@@ -212,14 +212,16 @@ def read_source(path: Path) -> tuple[bytes, bytes]:
 # --------------------------------------------------------------------------- choosing files
 
 
-def _entries(folder: Path) -> list[os.DirEntry]:
-    """At most MAX_ENTRIES entries of ``folder``, links not followed, sorted by name."""
+def _entries(folder: Path, keep=None) -> list[os.DirEntry]:
+    """Entries of ``folder`` (links not followed) sorted by name: all, or those ``keep``
+    accepts; at most MAX_ENTRIES are looked at."""
     out = []
     with os.scandir(folder) as it:
-        for entry in it:
-            out.append(entry)
-            if len(out) >= MAX_ENTRIES:
+        for seen, entry in enumerate(it):
+            if seen >= MAX_ENTRIES:
                 break
+            if keep is None or keep(entry):
+                out.append(entry)
     return sorted(out, key=lambda e: e.name)
 
 
@@ -259,18 +261,23 @@ def load_submission(student: str, folder: Path | None, exercises: list[str],
     found: dict[str, Path] = {}
     skipped = 0
     if files is None:
+        counted = [0]
+
+        def keep(entry: os.DirEntry) -> bool:
+            if entry.name.startswith(".") or entry.name == "timestamp.txt":
+                return False  # .ipynb_checkpoints, .DS_Store; nbgrader's timestamp
+            if Path(entry.name).suffix.lower() in SOURCE_SUFFIXES:
+                return True
+            counted[0] += 1
+            return False
+
         try:
-            entries = _entries(folder)
+            entries = _entries(folder, keep)
         except OSError as err:
             sub.problem(f"{shown(folder.name)} could not be listed ({err.strerror}).")
             entries = []
-        for entry in entries:
-            if entry.name.startswith(".") or entry.name == "timestamp.txt":
-                continue  # .ipynb_checkpoints, .DS_Store; nbgrader's timestamp
-            if Path(entry.name).suffix.lower() in SOURCE_SUFFIXES:
-                found[entry.name] = Path(entry.path)
-            else:
-                skipped += 1
+        found = {e.name: Path(e.path) for e in entries}
+        skipped = counted[0]
     else:
         found = {p.name: p for p in files}
     for module in exercises:

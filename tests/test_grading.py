@@ -153,9 +153,18 @@ def scores(out: Path) -> dict[str, float]:
 
 
 def results(out: Path) -> dict[str, str]:
-    db = sqlite3.connect(out / "gradebook.sqlite")
-    rows = db.execute("SELECT student, result FROM grades").fetchall()
-    db.close()
+    """Stored results by student; empty while the gradebook or its table does not exist yet
+    (a running grader creates the file before the table)."""
+    book = out / "gradebook.sqlite"
+    if not book.exists():
+        return {}
+    db = sqlite3.connect(book, timeout=10)
+    try:
+        rows = db.execute("SELECT student, result FROM grades").fetchall()
+    except sqlite3.OperationalError:
+        return {}
+    finally:
+        db.close()
     return dict(rows)
 
 
@@ -261,8 +270,8 @@ def test_kill_9_mid_run_then_rerun_grades_everyone_exactly_once(tmp_path):
                             start_new_session=True)
     book = out / "gradebook.sqlite"
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if book.exists() and 2 <= len(results(out)) < len(students):
+    while time.monotonic() < deadline and proc.poll() is None:
+        if 2 <= len(results(out)) < len(students):
             break
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)
