@@ -179,29 +179,57 @@ def _laplace(A: np.ndarray) -> float:
     return float(total)
 
 
+PANEL = 32  # pivots per block in _eliminate
+
+
 def _eliminate(A: np.ndarray, rtol: float | None) -> tuple[int, np.ndarray | None]:
     r"""LU elimination with partial pivoting: return (sign of the row swaps, pivots).
 
     The pivots are the diagonal of U in PA = LU, so det A = sign * prod(pivots). Returns
     ``(0, None)`` when a pivot column is (numerically) zero: the matrix is singular.
+
+    Plain elimination subtracts, for every pivot k, a rank-1 update
+    :math:`\ell_k u_k^\top` (multipliers times the pivot row) from the whole trailing
+    matrix: n passes over up to :math:`n^2` numbers, each building an :math:`(n-k)^2`
+    temporary first. Here the same arithmetic is regrouped in blocks of :data:`PANEL`
+    pivots (a right-looking blocked LU, as LAPACK's ``getrf`` does):
+
+    1. eliminate inside the panel only (the block's columns, every row below), one pivot
+       at a time, keeping each multiplier in the zeroed entry below its pivot (so the
+       panel now holds :math:`L_{11}` over :math:`L_{21}`, and :math:`U_{11}`);
+    2. finish the block's rows to the right, :math:`U_{12} = L_{11}^{-1} A_{12}`, by
+       forward substitution (row i loses the multiplier-weighted rows above it);
+    3. update the trailing matrix for all the block's pivots at once,
+       :math:`A_{22} \leftarrow A_{22} - L_{21} U_{12}`: one matrix product instead of
+       PANEL passes over :math:`A_{22}` with a temporary each.
+
+    Right of the panel nothing changes until the block is done, so the row swaps of
+    step 1 can move whole rows. Shapes: A (n, n); the pivots (n,).
     """
     n = A.shape[0]
     U = A.copy()
     scale = float(np.max(np.abs(U))) if n else 0.0
     threshold = (n * np.finfo(np.float64).eps if rtol is None else rtol) * scale
     sign = 1
-    for k in range(n):
-        p = k + int(np.argmax(np.abs(U[k:, k])))  # partial pivoting: the largest |entry|
-        if abs(U[p, k]) <= threshold or U[p, k] == 0.0:
-            return 0, None
-        if p != k:
-            U[[k, p]] = U[[p, k]]
-            sign = -sign
-        # One vectorised update per pivot: subtract multiples of row k from the rows below
-        # (column k below the pivot would become zero; it is never read again, so skip it).
-        multipliers = U[k + 1 :, k] / U[k, k]
-        if multipliers.any():  # nothing to eliminate in an already-zero column
-            U[k + 1 :, k + 1 :] -= np.outer(multipliers, U[k, k + 1 :])
+    for k0 in range(0, n, PANEL):
+        k1 = min(k0 + PANEL, n)  # this block's pivots are k0 .. k1-1
+        for k in range(k0, k1):
+            p = k + int(np.argmax(np.abs(U[k:, k])))  # partial pivoting: the largest |entry|
+            pivot = U[p, k]
+            if abs(pivot) <= threshold or pivot == 0.0:
+                return 0, None
+            if p != k:
+                U[[k, p]] = U[[p, k]]
+                sign = -sign
+            multipliers = U[k + 1 :, k]  # a view: the multipliers replace the zeroed column
+            multipliers /= pivot
+            U[k + 1 :, k + 1 : k1] -= np.outer(multipliers, U[k, k + 1 : k1])  # 1. the panel
+        if k1 < n:
+            for i in range(k0 + 1, k1):  # 2. U12 = L11^-1 A12, forward substitution
+                U[i, k1:] -= U[i, k0:i] @ U[k0:i, k1:]
+            L21 = U[k1:, k0:k1]
+            if L21.any():  # (an all-zero L21, as in a triangular or diagonal A, changes nothing)
+                U[k1:, k1:] -= L21 @ U[k0:k1, k1:]  # 3. A22 -= L21 @ U12
     return sign, np.diagonal(U).copy()
 
 
