@@ -108,6 +108,7 @@ def world(tmp_path_factory):
     for i in range(20_000):
         (strays / f"stray{i}.txt").write_bytes(b"")
     student(".hidden", {"ex01_toy.py": GOOD})
+    student("latin1", {"ex01_toy.py": GOOD.encode() + "# café\n".encode("latin-1")})
 
     env = {**os.environ, SECRET: TOKEN}
     cmd = [sys.executable, "-m", "grader.cli", "grade", str(classdir), "--out", str(out),
@@ -242,3 +243,13 @@ def test_a_hidden_folder_is_reported_not_silently_skipped(world):
     """Is a folder starting with '.' named in the run's output rather than silently lost?"""
     assert ".hidden" not in world["results"]
     assert "hidden" in world["stderr"] and "not graded" in world["stderr"]
+
+
+def test_an_unreadable_file_is_named_once_and_never_called_missing(world):
+    """Is a Latin-1 file reported once as not UTF-8, its tasks pointing at that problem
+    instead of calling the file missing?"""
+    result = world["results"]["latin1"]
+    assert "not UTF-8" in problems(world, "latin1")
+    messages = [t["message"] for t in result["tests"] if t["outcome"] != "passed"]
+    assert messages and all("could not be read" in m for m in messages)
+    assert not [m for m in messages if "not in your submission" in m or "missing" in m]
