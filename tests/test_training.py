@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from mlmath.data import load_digits, spirals
-from mlmath.nn import MLP, softmax_cross_entropy
+from mlmath.nn import MLP, Dense, softmax_cross_entropy
 from mlmath.training import (
     SGD,
     accuracy,
@@ -14,6 +14,7 @@ from mlmath.training import (
     minibatches,
     save_model,
     train,
+    train_epoch,
     train_val_test_split,
 )
 
@@ -113,6 +114,45 @@ def test_sgd_matches_torch_on_an_mlp():
         theirs.step()
     for a, b in zip(model.parameters(), params, strict=True):
         assert np.allclose(a, b.detach().numpy(), rtol=1e-10, atol=1e-13)
+
+
+def test_float32_epoch_matches_torch_epoch():
+    """Is one float32 epoch of train_epoch (shuffled minibatches, flat momentum SGD, two
+    hidden ReLU layers) the epoch the MLP benchmark's PyTorch loop runs: same mean loss,
+    same weights, when torch sees the batches in the same order?"""
+    torch = pytest.importorskip("torch")
+    sizes, n, batch = [12, 16, 16, 4], 70, 32  # the last batch is short (6 rows)
+    model = MLP(sizes, seed=3, dtype=np.float32)
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((n, sizes[0])).astype(np.float32)
+    y = rng.integers(0, sizes[-1], n)
+    net = torch.nn.Sequential(torch.nn.Linear(12, 16), torch.nn.ReLU(), torch.nn.Linear(16, 16),
+                              torch.nn.ReLU(), torch.nn.Linear(16, 4))
+    linear = [m for m in net if isinstance(m, torch.nn.Linear)]
+    dense = [d for d in model.layers if isinstance(d, Dense)]
+    with torch.no_grad():
+        for lin, d in zip(linear, dense, strict=True):
+            lin.weight.copy_(torch.from_numpy(d.W.T.copy()))
+            lin.bias.copy_(torch.from_numpy(d.b.copy()))
+    ours = SGD([model.flat_parameters], [model.flat_gradients], lr=0.05, momentum=0.9)
+    theirs = torch.optim.SGD(net.parameters(), lr=0.05, momentum=0.9)
+    for epoch in range(2):
+        ours_loss = train_epoch(model, ours, X, y, batch, np.random.default_rng(epoch))
+        order = np.random.default_rng(epoch).permutation(n)  # the order minibatches uses
+        Xs, ys = torch.from_numpy(X[order]), torch.from_numpy(y[order])
+        total = 0.0
+        for start in range(0, n, batch):
+            theirs.zero_grad()
+            loss = torch.nn.functional.cross_entropy(net(Xs[start : start + batch]),
+                                                     ys[start : start + batch])
+            loss.backward()
+            theirs.step()
+            total += loss.item() * len(ys[start : start + batch])
+        assert ours_loss == pytest.approx(total / n, rel=1e-5)
+    for lin, d in zip(linear, dense, strict=True):
+        assert np.allclose(d.W, lin.weight.detach().numpy().T, rtol=1e-4, atol=1e-5)
+        assert np.allclose(d.b, lin.bias.detach().numpy(), rtol=1e-4, atol=1e-5)
+        assert d.W.dtype == np.float32
 
 
 def test_flat_parameter_step_equals_per_array_steps():
