@@ -21,7 +21,8 @@ from pathlib import Path
 from grader.similarity import DEFAULT_THRESHOLD
 
 
-def _default_stubs() -> Path | None:
+def handout_dir() -> Path | None:
+    """The handout's exercise folder (<repo>/exercises), or None outside the repository."""
     from grader.tasks import find_repo_root
 
     root = find_repo_root(Path(__file__).resolve().parent)
@@ -48,7 +49,7 @@ def cmd_similar(args: argparse.Namespace) -> int:
     except (FileNotFoundError, NotADirectoryError) as err:
         print(f"mlmath similar: {err}", file=sys.stderr)
         return 2
-    stubs_dir = args.stubs if args.stubs is not None else _default_stubs()
+    stubs_dir = args.stubs if args.stubs is not None else handout_dir()
     stubs = read_stubs(stubs_dir, exercises) if stubs_dir is not None else {}
     if not stubs:
         print("mlmath similar: no handout found (--stubs DIR); code every learner was given "

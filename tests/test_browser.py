@@ -18,6 +18,7 @@ import os
 import re
 import select
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -200,8 +201,6 @@ def save_screenshot(browser: Browser, artifacts: list[Path], name: str) -> Path:
 
 
 def students_of(out: Path) -> list[str]:
-    import sqlite3
-
     db = sqlite3.connect(out / "gradebook.sqlite")
     try:
         return sorted(row[0] for row in db.execute("SELECT DISTINCT student FROM grades"))
@@ -296,6 +295,43 @@ def test_feedback_page_opens_and_stays_local(graded, browser, artifacts):
     legend = browser.evaluate("document.querySelector('#legend').textContent")
     assert "partly" in legend and "not submitted" not in legend
     save_screenshot(browser, artifacts, "feedback.png")
+    urls = [e["params"]["request"]["url"] for e in browser.events[mark:]
+            if e.get("method") == "Network.requestWillBeSent"]
+    assert urls and all(u.startswith(("file://", "data:")) for u in urls), urls
+
+
+def test_similarity_section_shows_pairs_side_by_side(graded, browser, artifacts, tmp_path):
+    """Does the report's similarity section list pairs and open them side by side, locally?"""
+    from grader.class_report import write_class_report
+    from grader.runner import DEFAULT_SUITES, suite_exercises
+    from grader.similarity import read_stubs, similarity_report, sources_of
+    from grader.submissions import discover
+
+    exercises = suite_exercises(DEFAULT_SUITES)
+    report = similarity_report(sources_of(discover(SAMPLE, exercises)),
+                               read_stubs(ROOT / "exercises", exercises), jobs=1)
+    db = sqlite3.connect(graded / "gradebook.sqlite")
+    try:
+        results = [json.loads(row[0]) for row in db.execute("SELECT result FROM grades")]
+    finally:
+        db.close()
+    out = tmp_path / "with_similarity"
+    shutil.copytree(graded / "feedback", out / "feedback")
+    page = write_class_report(results, out, {}, similarity=report)
+    assert_self_contained(page.read_text())
+    mark = len(browser.events)
+    browser.open(page.as_uri() + "#similarity")
+    pairs = browser.evaluate("document.querySelectorAll('#similar-pairs tbody tr').length")
+    assert pairs == len(report["pairs"]) > 0  # the sample class is made from the solutions
+    browser.evaluate("document.querySelectorAll('#similarity details').forEach(d => d.open = "
+                     "true)")
+    sides = browser.evaluate(
+        "Array.from(document.querySelectorAll('#similarity details .side')).map(s => "
+        "Array.from(s.querySelectorAll('pre')).map(p => p.getBoundingClientRect().left))")
+    assert sides and all(len(s) == 2 and s[0] < s[1] for s in sides)  # left and right
+    text = browser.evaluate("document.querySelector('#similarity').innerText")
+    assert "inner product" in text and "cheat" not in text.lower()
+    save_screenshot(browser, artifacts, "similarity.png")
     urls = [e["params"]["request"]["url"] for e in browser.events[mark:]
             if e.get("method") == "Network.requestWillBeSent"]
     assert urls and all(u.startswith(("file://", "data:")) for u in urls), urls

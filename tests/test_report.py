@@ -266,3 +266,15 @@ def test_csv_keeps_its_columns_and_adds_statuses(tmp_path):
     assert header == ["student", "1.1", "1.2", "2.1", "2.2", "2.10", "total", "max", "problems",
                       "ex01 status", "ex02 status"]
 
+
+
+def test_learner_pages_say_nothing_about_time():
+    """Do our own words on learner pages avoid times and durations (test_hostile's check)?"""
+    for r in (EVERY_STATUS, NOT_SUBMITTED):
+        bare = json.loads(json.dumps(r))
+        for t in bare["tasks"].values():
+            t["messages"], t["hints"] = [], []
+        for text in (fb.feedback_markdown(bare, TITLES), fb.feedback_html(bare, TITLES),
+                     json.dumps(fb.gradescope_results(bare, TITLES))):
+            assert "time" not in text.lower()
+            assert not re.search(r"\d\s*(ms|s|sec|seconds|secs)\b", text)
