@@ -44,7 +44,7 @@ import numpy as np
 NGRAM = 5
 DEFAULT_THRESHOLD = 0.75
 MIN_TOKENS = 100
-MAX_SOURCE_CHARS = 400_000  # a file longer than this is compared by its first part only
+MAX_SOURCE_CHARS = 400_000  # a longer file is not compared (no exercise is that long)
 MAX_TOKENS = 80_000  # per file
 MAX_PAIRS_SHOWN = 200  # per exercise
 MAX_REGION_LINES = 80
@@ -222,7 +222,9 @@ def normalise(source: str, keep: frozenset[str] = frozenset(),
     ``keep`` are names left as they are (the handout's function names). Raises SyntaxError,
     ValueError, RecursionError or MemoryError for code that cannot be compared.
     """
-    tree = ast.parse(source[:MAX_SOURCE_CHARS])
+    if len(source) > MAX_SOURCE_CHARS:
+        raise ValueError(f"too large to compare ({len(source):,} characters)")
+    tree = ast.parse(source)
     aliases = _aliases(tree)
     units = []
     budget = [limit]

@@ -278,3 +278,9 @@ def test_learner_pages_say_nothing_about_time():
                      json.dumps(fb.gradescope_results(bare, TITLES))):
             assert "time" not in text.lower()
             assert not re.search(r"\d\s*(ms|s|sec|seconds|secs)\b", text)
+
+
+def test_an_empty_class_still_renders():
+    """Does a run with no results render a report rather than fail?"""
+    html = cr.render_class_report([], TITLES, facts={"elapsed": 0.5})
+    assert "Class report" in html and "0.5 s" in html

@@ -440,11 +440,14 @@ def test_hostile_text_is_that_files_problem(source):
     assert out["exercises"][0]["compared"] == 2
 
 
-def test_huge_files_are_capped():
-    """Is a file of a million statements compared by its first part, quickly?"""
-    source = HONEST["s00"] + "\n".join(f"x{i} = {i} + y" for i in range(60_000))
-    doc = sim.document(source, sim.Handout.of(STUB))
-    assert doc.error == "too much code to compare" or doc.tokens <= sim.MAX_TOKENS
+def test_huge_files_are_refused_quickly():
+    """Is a file too long, or with too many tokens, a note rather than a long wait?"""
+    handout = sim.Handout.of(STUB)
+    long = HONEST["s00"] + "#" * sim.MAX_SOURCE_CHARS
+    assert sim.document(long, handout).error.startswith("too large to compare")
+    many = HONEST["s00"] + "\n".join(f"x{i} = {i} + y" for i in range(20_000))
+    assert len(many) < sim.MAX_SOURCE_CHARS
+    assert sim.document(many, handout).error == "too much code to compare"
 
 
 def test_cosine_matrix_matches_dense_numpy():
@@ -500,3 +503,12 @@ def test_similar_command_writes_page_and_json(tmp_path):
     assert "ann" in proc.stdout and "cat" in proc.stdout and "look" in proc.stdout
     page = (tmp_path / "out" / "similarity.html").read_text()
     assert "ann" in page and "http" not in page.replace("http-equiv", "")
+
+
+def test_parallel_reading_gives_the_same_report(generated_class, monkeypatch):
+    """Do two worker processes produce exactly the report one process does?"""
+    stubs = {"ex03_inner_products": STUB}
+    alone = sim.similarity_report(generated_class, stubs, jobs=1)
+    monkeypatch.setattr(sim, "PARALLEL_FROM", 1)
+    together = sim.similarity_report(generated_class, stubs, jobs=2)
+    assert together == alone
