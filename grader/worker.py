@@ -69,6 +69,12 @@ def stop(status: int = 1) -> None:
             _ZYGOTE.close()
         except Exception:
             pass
+    try:  # groups made by a fork the signal interrupted half-way belong to nobody else
+        from grader.sandbox import cgroups
+
+        cgroups.sweep_stale(owner=os.getpid())
+    except Exception:
+        pass
     tempdirs.remove(_ROOT)
     os._exit(status)
 

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from grader.names import student_slug
+
 TOY_SUITES = Path(__file__).parent / "fixtures" / "toy_suites"
 
 GOOD = '''
@@ -210,7 +212,7 @@ def test_other_students_are_untouched_by_cheaters(graded_class, tmp_path):
 def test_feedback_names_the_problem(graded_class, student, phrase):
     """Does the learner's feedback say plainly what went wrong?"""
     _, out, _ = graded_class
-    text = (out / "feedback" / f"{student}.md").read_text()
+    text = (out / "feedback" / f"{student_slug(student)}.md").read_text()
     assert phrase.lower() in text.lower()
 
 
@@ -229,12 +231,12 @@ def test_feedback_never_shows_hidden_test_text(graded_class):
 def test_outputs_exist_in_their_formats(graded_class):
     """Are the CSV, Gradescope JSON, HTML feedback and class report all written?"""
     _, out, proc = graded_class
-    gs = json.loads((out / "results" / "good" / "results.json").read_text())
+    gs = json.loads((out / "results" / student_slug("good") / "results.json").read_text())
     assert gs["score"] == 6 and {t["number"] for t in gs["tests"]} == {"1.1", "1.2", "1.3"}
     assert all(t["status"] == "passed" for t in gs["tests"])
-    assert "<table>" in (out / "feedback" / "good.html").read_text()
-    assert (out / "score_distribution.png").stat().st_size > 1000
-    assert "hardest_tasks.png" in (out / "report.html").read_text()
+    assert "<table" in (out / "feedback" / f"{student_slug('good')}.html").read_text()
+    report = (out / "report.html").read_text()
+    assert "<svg" in report and student_slug("good") in report
     assert "good" in proc.stdout and "Isolation:" in proc.stdout
 
 

@@ -52,6 +52,7 @@ from hostile.harness import (
     wait_for_no_leftovers,
 )
 
+from grader.names import student_slug
 from grader.sandbox.launcher import SANDBOX_UID_BASE, detect
 
 HERE = Path(__file__).resolve().parent
@@ -346,7 +347,7 @@ def test_learner_outputs_hold_no_hidden_text(world, name):
 
 def test_the_leak_check_would_see_a_leak(world):
     """Would the hidden-text check notice the inputs if a feedback page held them?"""
-    page = (world.out / "feedback" / "leak_exception.md").read_text()
+    page = (world.out / "feedback" / f"{student_slug('leak_exception')}.md").read_text()
     assert "ValueError" in page  # it names the type...
     forged = page + "\nyour code raised ValueError: hidden inputs: [3.0, -1.0, 7.5]\n"
     assert [s for s in HIDDEN_TEXT if s in forged]  # ...and a message with inputs is caught
@@ -383,7 +384,8 @@ def test_timing_is_not_reported_to_learners(world):
 def test_feedback_names_what_happened(world, name, phrase):
     """Does the learner read plainly what their attack ran into?"""
     skip_if_missing(name)
-    assert phrase.lower() in (world.out / "feedback" / f"{name}.md").read_text().lower()
+    page = world.out / "feedback" / f"{student_slug(name)}.md"
+    assert phrase.lower() in page.read_text().lower()
 
 
 # --------------------------------------------------------------------------- the boundary
@@ -479,7 +481,7 @@ def test_reduce_payload_is_never_unpickled(world, tmp_path):
     """Is a return value with __reduce__ refused as data, and its payload never run?"""
     skip_if_missing("reduce_payload")
     assert not list(world.canary.glob("reduce-*"))
-    text = (world.out / "feedback" / "reduce_payload.md").read_text()
+    text = (world.out / "feedback" / f"{student_slug('reduce_payload')}.md").read_text()
     assert "unsupported return type" in text
     # The payload is live: what unpickling would do, done here with a decoy canary.
     mod = load_module(tmp_path, "reduce_payload", {"canary": str(tmp_path), "token": "t"})

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from grader.names import student_slug
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "class"
 EXPECTED = json.loads((ROOT / "examples" / "expected_scores.json").read_text())
@@ -51,9 +53,9 @@ def test_untouched_exercises_score_zero_not_started(reference_and_stubs):
     """Do the stubs score 0, with every task reported as not started?"""
     out = reference_and_stubs
     assert float(rows(out)["stubs"]["total"]) == 0
-    result = json.loads((out / "results" / "stubs" / "results.json").read_text())
+    result = json.loads((out / "results" / student_slug("stubs") / "results.json").read_text())
     assert len(result["tests"]) >= 36
-    feedback = (out / "feedback" / "stubs.md").read_text()
+    feedback = (out / "feedback" / f"{student_slug('stubs')}.md").read_text()
     assert feedback.count("| not started |") == len(result["tests"])
 
 

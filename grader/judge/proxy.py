@@ -84,6 +84,9 @@ class StudentModule:
         if key in self._sandbox.stuck:
             raise StudentCodeError("timeout", f"`{key[1]}` ran out of time on an earlier check "
                                    "(an infinite loop?), so it was not run again.")
+        if key in self._sandbox.not_started:  # a stub stays a stub: one call is enough
+            raise StudentCodeError("not_started", f"Task {self._task} is not started yet (it "
+                                   "still raises NotImplementedError).", task=self._task)
         req = {**req, "module": self._module, "forbid": self._forbid,
                "args": [wire.to_json(a) for a in args],
                "kwargs": {k: wire.to_json(v) for k, v in kwargs.items()}}
@@ -95,6 +98,8 @@ class StudentModule:
                               from_sandbox=answer.get("from_sandbox", False))
             if failure.kind == "timeout" and req["op"] == "call":
                 self._sandbox.stuck.add(key)
+            if failure.kind == "not_started" and req["op"] == "call":
+                self._sandbox.not_started.add(key)
             raise failure
         try:
             return wire.from_json(answer.get("value"), sympy_builder=_sympy_builder)

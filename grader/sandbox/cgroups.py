@@ -140,9 +140,10 @@ def _owner_alive(name: str) -> bool:
     return True
 
 
-def sweep_stale() -> int:
+def sweep_stale(owner: int | None = None) -> int:
     """Kill and remove the groups of grader processes that are gone (a run killed with
-    ``kill -9``); return how many were removed. Groups of live processes are left alone."""
+    ``kill -9``), or with ``owner`` every group that process made (a worker told to stop);
+    return how many were removed. Groups of other live processes are left alone."""
     v = version()
     if v is None:
         return 0
@@ -154,7 +155,10 @@ def sweep_stale() -> int:
         except OSError:
             continue
         for group in groups:
-            if _owner_alive(group.name):
+            if owner is not None:
+                if not group.name.startswith(f"mlmath-{owner}-"):
+                    continue
+            elif _owner_alive(group.name):
                 continue
             deadline = time.monotonic() + 2
             while time.monotonic() < deadline:

@@ -58,6 +58,7 @@ class Sandbox:
         self.imported: set[str] = set()          # modules that import cleanly
         self.import_failures: dict[str, str] = {}  # module -> how importing it failed
         self.stuck: set[tuple[str, str]] = set()  # (module, function) that timed out
+        self.not_started: set[tuple[str, str]] = set()  # (module, function) still a stub
 
     # ------------------------------------------------------------------ lifecycle
 

@@ -15,6 +15,8 @@ import threading
 import time
 from pathlib import Path
 
+from grader.names import student_slug
+
 SANDBOX_UID_BASE = 61000  # grader.sandbox.launcher.SANDBOX_UID_BASE (checked by the tests)
 SANDBOX_UIDS = range(SANDBOX_UID_BASE, SANDBOX_UID_BASE + 1000)
 
@@ -93,8 +95,9 @@ def gradebook(out: Path) -> dict[str, str]:
 
 
 def learner_files(out: Path, student: str) -> list[Path]:
-    return [out / "feedback" / f"{student}.md", out / "feedback" / f"{student}.html",
-            out / "results" / student / "results.json"]
+    slug = student_slug(student)
+    return [out / "feedback" / f"{slug}.md", out / "feedback" / f"{slug}.html",
+            out / "results" / slug / "results.json"]
 
 
 # --------------------------------------------------------------------------- processes, disk
