@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from grader.grade_cmd import add_grade
+from grader.similar_cmd import add_similar
 from grader.tasks import find_repo_root
 
 
@@ -147,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mlmath {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_grade(sub)
+    add_similar(sub)
     add_build(sub)
     add_check(sub)
     return parser

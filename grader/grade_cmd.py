@@ -1,11 +1,13 @@
 """``mlmath grade``: grade a class of submissions with the hidden suites.
 
     mlmath grade SUBMISSIONS [--out DIR] [--suites DIR] [--jobs N] [--regrade [STUDENT ...]]
-                 [--isolation auto|strict|none] [--timeout SECONDS] [--dask ADDRESS]
+                 [--isolation auto|strict|none] [--timeout SECONDS] [--no-similarity]
+                 [--dask ADDRESS]
 
 Writes into --out (default ./grades): gradebook.sqlite, grades.csv,
 results/<student>/results.json (Gradescope), feedback/<student>.md and .html, and
-report.html. Prints a summary table.
+report.html (who got what, where the class struggles, which submissions look alike).
+Prints a summary table.
 
 Exit status:
   0    every submission was graded and every file could be read;
@@ -27,6 +29,7 @@ import argparse
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 
 from grader.runner import DEFAULT_SUITES
@@ -62,6 +65,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from grader.runner import dask_executor, grade_class
     from grader.sandbox.launcher import IsolationUnavailable, Limits, detect
 
+    started = time.monotonic()
     if args.jobs < 1:
         _say(f"--jobs must be at least 1 (got {args.jobs})")
         return EXIT_USAGE
@@ -106,14 +110,42 @@ def cmd_grade(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
     try:
-        _write_outputs(summary, Path(args.out), isolation)
+        _write_outputs(summary, Path(args.out), isolation, args, started)
     except OSError as err:
         _say(f"could not write the outputs: {err.strerror or err} ({err.filename or args.out})")
         return EXIT_ENVIRONMENT
     return _report(summary)
 
 
-def _write_outputs(summary, out: Path, isolation) -> None:
+def _facts(summary, isolation, args, started: float) -> dict:
+    """The run's facts for the report: when, how isolated, which suites and grader."""
+    import datetime
+
+    from grader.cli import _version
+    from grader.runner import suite_hash
+
+    return {"date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+            "isolation": isolation.name, "missing": list(isolation.missing),
+            "suite_hash": suite_hash(args.suites), "grader_version": _version(),
+            "elapsed": time.monotonic() - started,
+            "jobs": f"Dask cluster at {args.dask}" if args.dask else args.jobs,
+            "graded_now": summary.graded_now, "skipped": summary.skipped}
+
+
+def _similarity(summary, args):
+    """Which submissions look alike, per exercise (grader.similarity), or None if off."""
+    if args.no_similarity:
+        return None
+    from grader.runner import suite_exercises
+    from grader.similar_cmd import handout_dir
+    from grader.similarity import read_stubs, similarity_report, sources_of
+
+    stubs_dir = handout_dir()
+    stubs = read_stubs(stubs_dir, suite_exercises(args.suites)) if stubs_dir else {}
+    return similarity_report(sources_of(summary.submissions), stubs, jobs=args.jobs)
+
+
+def _write_outputs(summary, out: Path, isolation, args, started: float) -> None:
     from grader.class_report import summary_table, write_class_report, write_csv
     from grader.feedback import write_student_outputs
 
@@ -124,7 +156,8 @@ def _write_outputs(summary, out: Path, isolation) -> None:
         write_student_outputs(result, out, titles)
     if results:
         write_csv(results, out / "grades.csv")
-        write_class_report(results, out, titles)
+        write_class_report(results, out, titles, facts=_facts(summary, isolation, args, started),
+                           similarity=_similarity(summary, args))
         print(summary_table(results))
     print(f"\n{len(results)} submissions: {summary.graded_now} graded now, {summary.skipped} "
           f"already in the gradebook. Isolation: {isolation.name}. Outputs in {out}/")
@@ -177,6 +210,9 @@ def add_grade(sub: argparse._SubParsersAction) -> None:
                         "(student code could read your files and reach the network)")
     p.add_argument("--timeout", type=float, default=10.0,
                    help="seconds per call into student code (default: 10)")
+    p.add_argument("--no-similarity", action="store_true",
+                   help="leave out the report's list of submissions that look alike "
+                        "(default: included)")
     p.add_argument("--dask", metavar="ADDRESS",
                    help="grade on a Dask cluster (scheduler address) instead of local "
                         "workers (default: local workers)")

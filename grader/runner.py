@@ -12,8 +12,6 @@ import hashlib
 import multiprocessing
 import os
 import re
-import sys
-import time
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -21,6 +19,7 @@ from pathlib import Path
 from grader import tempdirs, worker
 from grader.faults import GraderFault
 from grader.gradebook import Gradebook
+from grader.progress import Progress
 from grader.sandbox import cgroups
 from grader.sandbox.launcher import Isolation, Limits
 from grader.submissions import Submission, discover_class
@@ -58,31 +57,6 @@ class RunSummary:
     faults: list[tuple[str, str]] = field(default_factory=list)  # (student, broken test)
     interrupted: bool = False
     notes: list[str] = field(default_factory=list)  # what discovery skipped, for the instructor
-
-
-class Progress:
-    """A one-line progress display on stderr: done, failed, rate, time left."""
-
-    def __init__(self, total: int, stream=sys.stderr):
-        self.total, self.stream = total, stream
-        self.done = self.failed = 0
-        self.start = time.monotonic()
-        self.tty = stream.isatty()
-        self._last = 0.0
-
-    def update(self, failed: bool = False) -> None:
-        self.done += 1
-        self.failed += failed
-        now = time.monotonic()
-        if not self.tty and now - self._last < 5 and self.done < self.total:
-            return
-        self._last = now
-        rate = self.done / max(now - self.start, 1e-9)
-        left = (self.total - self.done) / rate if rate else 0
-        line = (f"graded {self.done}/{self.total}  failed {self.failed}  "
-                f"{rate:.1f}/s  about {left:.0f} s left")
-        end = "\r" if self.tty and self.done < self.total else "\n"
-        print(line.ljust(60), end=end, file=self.stream, flush=True)
 
 
 def local_executor(jobs: int) -> Executor:
@@ -191,7 +165,7 @@ def grade_class(submissions: Path, out: Path, suites: Path = DEFAULT_SUITES, *,
             except Exception as err:  # a grader fault: report it, keep grading the rest
                 summary.failed.append(f"{sub.student}: {_describe(err)}")
                 if bar:
-                    bar.update(failed=True)
+                    bar.update(failed=True, student=sub.student)
                 continue
             if result.get("faults"):
                 summary.faults.extend((sub.student, f) for f in result["faults"])
@@ -200,10 +174,12 @@ def grade_class(submissions: Path, out: Path, suites: Path = DEFAULT_SUITES, *,
                 summary.graded_now += 1
             summary.results[sub.student] = result
             if bar:
-                bar.update(failed=bool(result.get("faults")))
+                bar.update(failed=bool(result.get("faults")), student=sub.student)
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
+        if bar:
+            bar.close()
         if own and pool is not None:
             if summary.interrupted:
                 _stop_local(pool)

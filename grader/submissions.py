@@ -141,8 +141,47 @@ def _utf8(raw: bytes, name: str) -> str:
                          f"{err.start}); save it as UTF-8.") from None
 
 
-def notebook_to_source(raw: bytes, name: str) -> str:
-    """The code cells of a notebook as one module; magics and shell lines commented out.
+NOTEBOOK_HEADER = "# mlmath: a notebook's code cells, run one by one"  # see sandbox/child.py
+CELL_MARK = "# %% mlmath cell "
+KEEP_BODY_MAGICS = {"time", "timeit", "capture", "prun"}  # cell magics whose body still runs
+_ASSIGNED_SHELL = re.compile(r"^(\s*)([A-Za-z_][\w.,\s]*?)\s*=\s*[!%]")
+_HELP = re.compile(r"^(\s*)(\?\??[\w.]+|[\w.]+\?\??)\s*$")
+
+
+def ipython_to_python(cell: str) -> str:
+    """A cell's IPython syntax turned into plain Python, line for line (line numbers kept).
+
+    What IPython would hand to its magics, the shell or the help system does nothing when
+    graded: ``%matplotlib inline``, ``!pip install x``, ``obj?`` and ``??obj`` become
+    ``pass`` (indented where they were, so a magic inside an ``if`` stays valid), ``x = !ls``
+    becomes ``x = None``, and a ``%%`` cell magic comments out its cell, except ``%%time``
+    and friends, whose body runs. IPython's own transformer would turn them into calls of
+    ``get_ipython()``, which a sandbox does not have; the original is kept as a comment.
+    """
+    lines = cell.splitlines()
+    if lines and lines[0].lstrip().startswith("%%"):
+        magic = lines[0].lstrip()[2:].split(maxsplit=1)[0] if lines[0].strip() != "%%" else ""
+        head = f"pass  # IPython: {lines[0].strip()}"
+        if magic in KEEP_BODY_MAGICS:
+            return "\n".join([head, *lines[1:]])
+        return "\n".join([head, *(f"# {ln}" for ln in lines[1:])])
+    out = []
+    for line in lines:
+        stripped = line.lstrip()
+        indent = line[: len(line) - len(stripped)]
+        if stripped.startswith(("%", "!")):
+            out.append(f"{indent}pass  # IPython: {stripped}")
+        elif (m := _ASSIGNED_SHELL.match(line)) and not stripped.startswith("#"):
+            out.append(f"{m.group(1)}{m.group(2)} = None  # IPython: {stripped}")
+        elif _HELP.match(line) and not stripped.startswith("#"):
+            out.append(f"{indent}pass  # IPython help: {stripped}")
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def notebook_cells(raw: bytes, name: str) -> list[str]:
+    """The sources of a notebook's code cells, in order.
 
     Raises Unreadable when the notebook is not UTF-8, not JSON, not a notebook, or its code
     is over :data:`MAX_FILE_BYTES`.
@@ -177,22 +216,56 @@ def notebook_to_source(raw: bytes, name: str) -> str:
         size += len(source.encode("utf-8", "surrogatepass"))
         if size > MAX_FILE_BYTES:
             raise Unreadable(f"{name} has more than {MAX_FILE_BYTES // 2**20} MiB of code.")
-        lines = [("# " + ln) if ln.lstrip().startswith(("%", "!")) else ln
-                 for ln in source.splitlines()]
-        cells.append("\n".join(lines))
-    return "\n\n".join(cells) + "\n"
+        cells.append(source)
+    return cells
 
 
-def read_source(path: Path) -> tuple[bytes, bytes]:
+def cells_to_module(cells: list[str], name: str) -> tuple[str, list[str]]:
+    """One module from a notebook's code cells, to be run cell by cell in the sandbox.
+
+    Each cell follows a CELL_MARK line; IPython syntax is made plain Python. A cell that
+    still does not parse is kept only as comments (Jupyter would have shown its error and
+    gone on) and named in the notes returned.
+    """
+    import ast
+
+    parts, notes = [NOTEBOOK_HEADER], []
+    for number, cell in enumerate(cells, start=1):
+        code = ipython_to_python(cell)
+        try:
+            ast.parse(code)
+        except SyntaxError as err:
+            notes.append(f"{name} cell {number} has a syntax error (its line {err.lineno}: "
+                         f"{err.msg}); that cell was skipped and the rest was graded, as "
+                         "Jupyter would run them.")
+            code = "\n".join(f"# {ln}" for ln in cell.splitlines())
+        except (ValueError, RecursionError, MemoryError):
+            notes.append(f"{name} cell {number} could not be read; it was skipped.")
+            code = ""
+        parts += [f"{CELL_MARK}{number}", code]
+    return "\n".join(parts) + "\n", notes
+
+
+def notebook_to_source(raw: bytes, name: str) -> str:
+    """The code cells of a notebook as one module (see :func:`cells_to_module`)."""
+    return cells_to_module(notebook_cells(raw, name), name)[0]
+
+
+def read_source(path: Path, notes: list[str] | None = None) -> tuple[bytes, bytes]:
     """``(raw bytes, Python source bytes)`` of a ``.py`` file or a notebook.
 
-    Raises Unreadable (with the file named) for anything that cannot be graded.
+    A ``.py`` file is graded as Python imports it (one module); a notebook as Jupyter runs
+    it (cell by cell), with what was skipped appended to ``notes``. Raises Unreadable (with
+    the file named) for anything that cannot be graded.
     """
     name = shown(path.name)
     try:
         if path.suffix.lower() == ".ipynb":
             raw = read_capped(path, MAX_NOTEBOOK_BYTES)
-            return raw, notebook_to_source(raw, name).encode("utf-8")
+            module, skipped = cells_to_module(notebook_cells(raw, name), name)
+            if notes is not None:
+                notes.extend(skipped)
+            return raw, module.encode("utf-8")
         raw = read_capped(path, MAX_FILE_BYTES)
         _utf8(raw, name)
         return raw, raw
@@ -293,12 +366,15 @@ def load_submission(student: str, folder: Path | None, exercises: list[str],
                      f"{shown(name)} is graded as {module}.")
         elif name not in (f"{module}.py", f"{module}.ipynb"):
             sub.note(f"{shown(name)} is graded as {module}.py.")
+        cell_notes: list[str] = []
         try:
-            raw, source = read_source(found[name])
+            raw, source = read_source(found[name], cell_notes)
         except Unreadable as err:
             sub.problem(str(err))
             sub.unreadable.append(module)
             continue
+        for note in cell_notes:
+            sub.note(note)
         digest.update(name.encode("utf-8", "surrogateescape") + b"\0"
                       + hashlib.sha256(raw).digest())
         sub.files[f"{module}.py"] = source
