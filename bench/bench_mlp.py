@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         import torch
     except ImportError:
         print("MLP benchmark skipped: it needs PyTorch CPU as its peer. Install it with "
-              "pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu")
+              "`pip install torch==2.13.0` (any other version pulls gigabytes of CUDA packages)")
         return 0
     fairbench.pin_threads()
     fairbench.describe("MLP epoch: mlmath.nn + mlmath.training vs PyTorch CPU")

@@ -36,7 +36,7 @@ THREAD_VARIABLES = (
     "NUMEXPR_NUM_THREADS",
 )
 # Libraries loaded before this module was imported have already read the environment.
-LOADED_TOO_EARLY = [name for name in ("numpy", "scipy", "torch") if name in sys.modules]
+LOADED_TOO_EARLY = [name for name in ("numpy", "scipy", "torch") if sys.modules.get(name)]
 for _variable in THREAD_VARIABLES:
     os.environ[_variable] = str(THREADS)
 

@@ -113,7 +113,7 @@ def log_sum_exp(x, axis: int | None = None, keepdims: bool = False) -> np.ndarra
         return x.copy() if keepdims else float(x)
     ax = 0 if axis is None else axis % x.ndim
     xs = x.reshape(-1) if axis is None else x
-    m = np.max(xs, axis=ax, keepdims=True)  # NaN counts as the max, so it propagates
+    m = xs.max(axis=ax, keepdims=True)  # NaN counts as the max, so it propagates
     finite = np.isfinite(m)
     all_finite = bool(finite.all())
     shift = m if all_finite else np.where(finite, m, 0).astype(x.dtype)  # see _finite_max
@@ -154,9 +154,9 @@ def _sum_exp_shifted(x: np.ndarray, m: np.ndarray, ax: int) -> np.ndarray:
         np.subtract(block, m if ax == 0 else m[start : start + rows], out=d)
         np.exp(d, out=d)
         if ax == 0:
-            s += np.sum(d, axis=0, keepdims=True)
+            s += d.sum(axis=0, keepdims=True)
         else:
-            np.sum(d, axis=ax, keepdims=True, out=s[start : start + rows])
+            d.sum(axis=ax, keepdims=True, out=s[start : start + rows])
     return s
 
 
