@@ -238,7 +238,8 @@ def grade(job: dict) -> dict:
         _SANDBOXES.add(sandbox)
         try:
             with sandbox:
-                records = run_suites(Path(job["suites"]), sandbox, workdir)
+                records = run_suites(Path(job["suites"]), sandbox, workdir,
+                                     keep=job.get("suite_hash"))
                 output_bytes = len(sandbox.output) + sandbox.output_dropped
         finally:
             _SANDBOXES.discard(sandbox)

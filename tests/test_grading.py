@@ -291,14 +291,15 @@ def test_kill_9_mid_run_then_rerun_grades_everyone_exactly_once(tmp_path):
 
 
 def test_stale_suite_modules_are_not_reused_between_runs(tmp_path):
-    """In one warm process, does a wrong submission after a right one score as wrong?"""
+    """In one warm process (suite modules kept loaded between submissions), does a wrong
+    submission after a right one score as wrong, and does the same one grade identically?"""
     from grader import worker
     from grader.runner import suite_hash
     from grader.sandbox.launcher import Limits, detect
 
     iso = detect("auto")
     order = ["good", "wrong_sign", "good", "wrong_sign"]
-    got = []
+    got, records = [], []
     for student in order:
         files = {name: text.encode() for name, text in STUDENTS[student].items()}
         job = {"student": student, "files": files, "suites": str(TOY_SUITES),
@@ -306,9 +307,12 @@ def test_stale_suite_modules_are_not_reused_between_runs(tmp_path):
                "isolation": list(iso.layers), "limits": Limits(call_timeout=3).__dict__,
                "problems": []}
         try:
-            got.append(worker.grade(job)["score"])
+            result = worker.grade(job)
+            got.append(result["score"])
+            records.append(result["tests"])
         finally:
             if student == order[-1] and worker._ZYGOTE is not None:
                 worker._ZYGOTE.close()  # this test process is not a worker: tidy up
                 worker._ZYGOTE = None
     assert got == [6, 3, 6, 3]
+    assert records[0] == records[2] and records[1] == records[3]

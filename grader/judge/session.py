@@ -151,21 +151,34 @@ def pytest_args(suites: Path) -> list[str]:
             str(suites / "pytest.ini")]
 
 
-def run_suites(suites: Path, sandbox: Sandbox, submission: Path) -> list[dict]:
+_KEPT: dict = {"key": None, "before": set()}  # the suite modules this process keeps loaded
+
+
+def run_suites(suites: Path, sandbox: Sandbox, submission: Path,
+               keep: str | None = None) -> list[dict]:
     """Run every hidden suite under ``suites`` against ``sandbox``; return one record per test.
 
     Each record: ``{test, task, points, hint, outcome, kind, message}`` with outcome one of
     passed, failed, not_started, grader_fault, and a message safe to show the learner; a
     grader fault also has ``fault``, the suite file, test and error, for the instructor.
-    Raises GraderFault when the suites do not run at all.
+    With ``keep`` (the suites' hash) the imported suite modules stay loaded for the next
+    submission (importing and rewriting them was a third of a submission's cost); another
+    hash, or none, loads them afresh. Raises GraderFault when the suites do not run at all.
     """
     plugin = JudgePlugin(sandbox, submission)
     plugin.suites = suites
-    before = set(sys.modules)
+    key = (str(suites), keep)
+    if keep is None or _KEPT["key"] != key:
+        if _KEPT["key"] is not None:
+            forget_modules(_KEPT["before"], Path(_KEPT["key"][0]))
+        _KEPT.update(key=None, before=set(sys.modules))
     try:
         code = pytest.main(pytest_args(suites), plugins=[plugin, CheapReports()])
     finally:
-        forget_modules(before, suites)
+        if keep is None:
+            forget_modules(_KEPT["before"], suites)
+        else:
+            _KEPT["key"] = key
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise GraderFault(f"the hidden suites under {suites} did not run (pytest exit "
                           f"{int(code)}); `mlmath grade` checks them before grading")
