@@ -4,7 +4,7 @@ import ast
 
 import pytest
 
-from grader.judge.forbidden import find_uses
+from grader.judge.forbidden import Use, describe, find_task_uses, find_uses, task_uses
 
 SOURCE = '''
 import numpy as np
@@ -45,3 +45,157 @@ def test_importing_a_forbidden_module_counts():
     """Is `import mlmath` or `from mlmath.logs import x` a use of mlmath?"""
     tree = ast.parse("import mlmath\nfrom mlmath.logs import log_sum_exp\n")
     assert [line for _, line in find_uses(tree, ("mlmath",))] == [1, 2]
+
+
+# ------------------------------------------------------------------ scoped to a task's code
+
+SCOPED = '''
+import numpy as np
+import scipy
+import scipy.special
+from numpy.linalg import det
+from numpy.linalg import inv as _inv
+
+_det = np.linalg.det                              # MARK module variable
+SPECIAL = {"lse": scipy.special.logsumexp}        # MARK module dict
+
+
+def det_elimination(A):
+    det = 1.0                                     # a local, not numpy.linalg.det
+    for k in range(len(A)):
+        det *= A[k][k]
+    return det
+
+
+def det_laplace(A):
+    return _small(A)
+
+
+def _small(A):
+    return _det(A)
+
+
+def det_3x3(A):
+    return det(A)                                 # MARK import used
+
+
+def grad_logabsdet(A):
+    if det(A) == 0:                               # MARK allowed here
+        raise ValueError("singular")
+    return _inv(A).T
+
+
+def log_sum_exp(x):
+    return SPECIAL["lse"](x)
+
+
+def dice_loss(p, y):
+    import scipy.special as ss                    # MARK import inside
+    return ss.xlogy(p, y)                         # MARK use of the import inside
+
+
+class Helper:
+    slog = staticmethod(np.linalg.slogdet)        # MARK class body
+
+    def run(self, A):
+        det = np.eye(2)                           # a local again
+        return det
+
+
+def orientation(a, b, c):
+    return Helper().run(a)
+
+
+def nested(A):
+    def inner(B):
+        return det(B)                             # MARK nested function
+    return inner(A)
+
+
+det_2x2 = lambda A: np.linalg.det(A)              # MARK lambda  # noqa: E731
+
+
+def polygon_signed_area(P):
+    return np.sum(P)
+
+
+def expr_diff(e, x):
+    return e.diff(x), np.linalg.det               # MARK method and attribute
+
+
+if __name__ == "__main__":
+    print(np.linalg.det([[1.0]]), det_laplace, scipy.special.logsumexp([1.0]))
+'''
+
+NO_DET = ("numpy.linalg.det", "numpy.linalg.slogdet", "scipy")
+
+
+def mark(label: str) -> int:
+    """The line of SCOPED whose comment is ``# MARK <label>``."""
+    (line,) = [i for i, text in enumerate(SCOPED.splitlines(), 1) if f"# MARK {label}" in text]
+    return line
+
+
+@pytest.mark.parametrize("function, forbidden, expected", [
+    ("det_elimination", NO_DET, []),
+    ("det_laplace", NO_DET, [("numpy.linalg.det", "module variable", "_det")]),
+    ("det_3x3", NO_DET, [("numpy.linalg.det", "import used", None)]),
+    ("grad_logabsdet", ("scipy",), []),
+    ("grad_logabsdet", NO_DET, [("numpy.linalg.det", "allowed here", None)]),
+    ("log_sum_exp", NO_DET, [("scipy", "module dict", "SPECIAL")]),
+    ("dice_loss", NO_DET, [("scipy", "import inside", None),
+                           ("scipy", "use of the import inside", None)]),
+    ("orientation", NO_DET, [("numpy.linalg.slogdet", "class body", "Helper")]),
+    ("nested", NO_DET, [("numpy.linalg.det", "nested function", None)]),
+    ("det_2x2", NO_DET, [("numpy.linalg.det", "lambda", None)]),
+    ("polygon_signed_area", NO_DET, []),
+    ("expr_diff", ("sympy.Expr.diff", "numpy.linalg.det"),
+     [("numpy.linalg.det", "method and attribute", None),
+      ("sympy.Expr.diff", "method and attribute", None)]),
+    ("not_defined_at_all", NO_DET, []),
+])
+def test_task_uses_are_those_of_its_functions(function, forbidden, expected):
+    """Is a forbidden name found only in the task's function and what it mentions, with
+    Python's scoping (a local named det is not numpy.linalg.det), never in an unused import,
+    another task's function or a demo block?"""
+    uses = find_task_uses(ast.parse(SCOPED), forbidden, (function,))
+    assert [(u.name, u.line, u.via) for u in uses] == [
+        (name, mark(label), via) for name, label, via in expected]
+    assert all(u.function == function for u in uses)
+
+
+def test_a_star_import_is_resolved():
+    """Does ``from numpy.linalg import *`` make a bare det mean numpy.linalg.det?"""
+    tree = ast.parse("from numpy.linalg import *\n\n\ndef f(A):\n    return det(A)\n\n\n"
+                     "def g(A):\n    det = 2\n    return det\n")
+    assert [(u.name, u.line) for u in find_task_uses(tree, NO_DET, ("f",))] == [
+        ("numpy.linalg.det", 5)]
+    assert find_task_uses(tree, NO_DET, ("g",)) == []
+
+
+def test_without_functions_the_whole_file_counts():
+    """Does a test that names no functions keep the whole-file search (imports included)?"""
+    tree = ast.parse(SCOPED)
+    imports = [SCOPED.splitlines().index(text) + 1
+               for text in ("import scipy", "import scipy.special")]
+    lines = {u.line for u in task_uses(tree, ("scipy",), ())}
+    assert {*imports, mark("module dict"), mark("import inside")} <= lines
+    assert task_uses(tree, ("scipy",), ("polygon_signed_area",)) == []
+    everywhere = task_uses(tree, (), ("det_3x3",), ("scipy",))  # GLOBAL_FORBIDDEN's way
+    assert [u.line for u in everywhere][:2] == imports
+
+
+@pytest.mark.parametrize("use, message", [
+    (Use("numpy.linalg.det", 42, "det_elimination"),
+     "Task 2.3: det_elimination uses numpy.linalg.det (line 42), which this task forbids: "
+     "write it yourself."),
+    (Use("numpy.linalg.det", 12, "det_elimination", "_pivot"),
+     "Task 2.3: det_elimination uses numpy.linalg.det (line 12, in _pivot), which this task "
+     "forbids: write it yourself."),
+    (Use("scipy", 3, None),
+     "Task 2.3: ex02_determinants.py uses scipy (line 3), which this task forbids: write it "
+     "yourself."),
+])
+def test_the_learner_is_told_task_function_name_and_line(use, message):
+    """Does the message start with the task ID and name the function, the call and the line?"""
+    assert describe(use, "2.3", "ex02_determinants.py") == message

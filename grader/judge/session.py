@@ -16,7 +16,7 @@ import pytest
 
 from grader.faults import FAULT_MESSAGE, GraderFault
 from grader.judge.api import GLOBAL_FORBIDDEN, StudentCodeError
-from grader.judge.forbidden import find_uses, parse_quietly
+from grader.judge.forbidden import describe, parse_quietly, task_uses
 from grader.judge.proxy import StudentModule
 from grader.sandbox.client import Sandbox
 
@@ -47,24 +47,30 @@ class JudgePlugin:
     def _meta(item) -> dict:
         marker = item.get_closest_marker("mlmath_task")
         if marker is None:
-            return {"task": "?", "points": 0.0, "hint": "", "forbid": ()}
+            return {"task": "?", "points": 0.0, "hint": "", "forbid": (), "functions": ()}
         kw = marker.kwargs
         return {"task": kw["task_id"], "points": float(kw["points"]), "hint": kw["hint"],
-                "forbid": tuple(kw.get("forbid", ()))}
+                "forbid": tuple(kw.get("forbid", ())),
+                "functions": tuple(kw.get("functions", ()))}
 
     @pytest.fixture
     def student(self, request):
+        """The learner's module, once its source is clear of the task's forbidden names.
+
+        The task's ``forbid`` is looked for in the code of its ``functions`` and what they
+        call (the whole file when a test names no functions); GLOBAL_FORBIDDEN in the whole
+        file. See grader/judge/api.py.
+        """
         module = request.node.path.parent.name
         meta = self._meta(request.node)
-        forbid = meta["forbid"] + GLOBAL_FORBIDDEN
-        if (module, forbid) not in self._uses:  # many tests share a module and forbid list
+        key = (module, meta["forbid"], meta["functions"])
+        if key not in self._uses:  # many tests share a module, forbid list and functions
             tree = self._tree(module)
-            self._uses[module, forbid] = find_uses(tree, forbid) if tree is not None else []
-        uses = self._uses[module, forbid]
-        if uses:
-            name, line = uses[0]
-            raise StudentCodeError("forbidden", f"{module}.py line {line} uses {name}, "
-                                   "which this task forbids: write it yourself.")
+            self._uses[key] = [] if tree is None else task_uses(
+                tree, meta["forbid"], meta["functions"], GLOBAL_FORBIDDEN)
+        if self._uses[key]:
+            raise StudentCodeError("forbidden", describe(self._uses[key][0], meta["task"],
+                                                         f"{module}.py"))
         return StudentModule(self.sandbox, module, meta["forbid"], task=meta["task"])
 
     @pytest.hookimpl(tryfirst=True)

@@ -13,9 +13,21 @@ import numpy as np
 from grader.judge.api import task
 
 # "numpy and sympy only, and no np.linalg.det or np.linalg.slogdet in Tasks 2.1 to 2.6".
-# "scipy" (any import of it, scipy.linalg included) is caught in the source; no run-time cost.
+# "scipy" (any use of it, scipy.linalg included) is caught in the source; no run-time cost.
+# Each is checked in the code of the task's own function and what it calls (functions=), so
+# np.linalg.det in grad_logabsdet (Task 2.7 allows it) costs no other task anything.
 NO_SCIPY = ("scipy",)
 NO_DET = ("numpy.linalg.det", "numpy.linalg.slogdet", *NO_SCIPY)
+
+
+def _scope(*functions, forbid=NO_DET) -> dict:
+    """``forbid`` checked in the code of the task's ``functions`` (see grader/judge/api.py)."""
+    return {"forbid": forbid, "functions": functions}
+
+
+T21, T22, T23 = _scope("det_3x3"), _scope("det_laplace"), _scope("det_elimination")
+T24, T25, T26 = _scope("slogdet"), _scope("orientation"), _scope("polygon_signed_area")
+T27 = _scope("grad_logabsdet", forbid=NO_SCIPY)
 
 
 def _det(student, fname, A) -> float:
@@ -55,7 +67,7 @@ def _random_matrices(seed, sizes, count=3):
 
 
 @task("2.1", points=0.5, hint="a(ei - fh) - b(di - fg) + c(dh - eg): mind the minus sign on "
-      "the middle term and which entries each minor uses.", forbid=NO_DET)
+      "the middle term and which entries each minor uses.", **T21)
 def test_det_3x3_random_and_integer(student):
     """Does det_3x3 agree with numpy on random and integer 3x3 matrices?"""
     cases = [*_random_matrices(201, [3], count=8),
@@ -68,7 +80,7 @@ def test_det_3x3_random_and_integer(student):
 
 @task("2.1", points=0.5, hint="swapping two rows flips the sign, det(A^T) = det(A), and a matrix "
       "with a repeated row has determinant 0: check your formula against these facts.",
-      forbid=NO_DET)
+      **T21)
 def test_det_3x3_properties(student):
     """Do row swaps flip the sign, does transposing keep det, and is a repeated row worth 0?"""
     rng = np.random.default_rng(202)
@@ -87,7 +99,7 @@ def test_det_3x3_properties(student):
 
 
 @task("2.2", points=0.5, hint="expand along the first row with signs (-1)^j, recursing on the "
-      "minor without row 0 and column j; the 1x1 determinant is its entry.", forbid=NO_DET)
+      "minor without row 0 and column j; the 1x1 determinant is its entry.", **T22)
 def test_det_laplace_random_sizes(student):
     """Does det_laplace agree with numpy on random matrices of sizes 1 to 6?"""
     for A in _random_matrices(203, [1, 2, 3, 4, 5, 6], count=2):
@@ -96,7 +108,7 @@ def test_det_laplace_random_sizes(student):
 
 
 @task("2.2", points=0.5, hint="by convention the empty 0x0 matrix has determinant 1.0; a "
-      "matrix that is not square (or not 2-d) must raise ValueError.", forbid=NO_DET)
+      "matrix that is not square (or not 2-d) must raise ValueError.", **T22)
 def test_det_laplace_edge_cases(student):
     """Is det of a 0x0 matrix 1.0, of [[a]] equal to a, and is a non-square input a ValueError?"""
     assert _det(student, "det_laplace", np.zeros((0, 0))) == 1.0
@@ -107,7 +119,7 @@ def test_det_laplace_edge_cases(student):
 
 @task("2.2", points=0.5, hint="an entry of 0 in the first row contributes nothing; a "
       "triangular matrix's determinant is the product of its diagonal; a permutation matrix "
-      "gives +1 or -1.", forbid=NO_DET)
+      "gives +1 or -1.", **T22)
 def test_det_laplace_structured_matrices(student):
     """Is det_laplace right on triangular, permutation and zero-rich matrices?"""
     rng = np.random.default_rng(204)
@@ -121,7 +133,7 @@ def test_det_laplace_structured_matrices(student):
 
 
 @task("2.2", points=0.5, hint="the determinant is multiplicative and flips sign under a row "
-      "swap; if yours doesn't, check the alternating signs and the minors.", forbid=NO_DET)
+      "swap; if yours doesn't, check the alternating signs and the minors.", **T22)
 def test_det_laplace_properties(student):
     """Does det(AB) = det(A) det(B) and does a row swap flip the sign, for 4x4 and 5x5 matrices?"""
     rng = np.random.default_rng(205)
@@ -138,7 +150,7 @@ def test_det_laplace_properties(student):
 
 
 @task("2.3", points=0.5, hint="eliminate below each pivot, multiply the pivots, and flip the "
-      "sign once per row swap.", forbid=NO_DET)
+      "sign once per row swap.", **T23)
 def test_det_elimination_random(student):
     """Does det_elimination agree with numpy on random matrices of sizes 1 to 8?"""
     for A in _random_matrices(206, [1, 2, 3, 5, 8], count=2):
@@ -148,7 +160,7 @@ def test_det_elimination_random(student):
 
 @task("2.3", points=0.5, hint="a zero (or tiny) pivot must not be divided by: swap up the row "
       "with the largest |entry| in the column (partial pivoting), and count the swap.",
-      forbid=NO_DET)
+      **T23)
 def test_det_elimination_needs_pivoting(student):
     """Is det_elimination right where the natural pivot is zero or tiny?"""
     cases = [np.array([[0.0, 1.0], [1.0, 0.0]]),
@@ -160,7 +172,7 @@ def test_det_elimination_needs_pivoting(student):
 
 
 @task("2.3", points=0.5, hint="if the whole column at and below the pivot is zero the matrix "
-      "is singular: return 0.0 (never nan or an error).", forbid=NO_DET)
+      "is singular: return 0.0 (never nan or an error).", **T23)
 def test_det_elimination_singular(student):
     """Is a singular matrix worth 0 (exactly, when elimination meets a zero column)?"""
     assert _det(student, "det_elimination", np.array([[1.0, 2.0], [2.0, 4.0]])) == 0.0
@@ -174,7 +186,7 @@ def test_det_elimination_singular(student):
 
 
 @task("2.3", points=0.5, hint="work on np.array(A, dtype=float): never change the caller's array, "
-      "and an integer matrix must not be eliminated in integer arithmetic.", forbid=NO_DET)
+      "and an integer matrix must not be eliminated in integer arithmetic.", **T23)
 def test_det_elimination_copies_as_float(student):
     """Is the input left unchanged, and is an integer-typed matrix handled in floating point?"""
     A = np.array([[0.0, 2.0, 1.0], [4.0, 1.0, 3.0], [1.0, 5.0, 2.0]])
@@ -186,7 +198,7 @@ def test_det_elimination_copies_as_float(student):
 
 
 @task("2.3", points=0.5, hint="for a non-square (or non-2-d) input raise ValueError before "
-      "eliminating anything.", forbid=NO_DET)
+      "eliminating anything.", **T23)
 def test_det_elimination_rejects_non_square(student):
     """Is a non-square or 1-d input a ValueError?"""
     for bad in (np.ones((2, 3)), np.ones((3, 2)), np.ones(4)):
@@ -195,7 +207,7 @@ def test_det_elimination_rejects_non_square(student):
 
 @task("2.3", points=0.5, hint="the determinant is multiplicative, det(cA) = c^n det(A), and "
       "det(A^T) = det(A): a wrong sign bookkeeping or pivot product breaks these.",
-      forbid=NO_DET)
+      **T23)
 def test_det_elimination_properties(student):
     """Do det(AB) = det(A) det(B), det(cA) = c^n det(A), det(A^T) = det(A) hold (6x6)?"""
     rng = np.random.default_rng(208)
@@ -217,7 +229,7 @@ def _slog(student, A):
 
 
 @task("2.4", points=0.5, hint="return (sign, logabsdet): add log|pivot| instead of multiplying "
-      "pivots, and track the sign from the row swaps and the negative pivots.", forbid=NO_DET)
+      "pivots, and track the sign from the row swaps and the negative pivots.", **T24)
 def test_slogdet_random(student):
     """Does slogdet agree with numpy's on random matrices of sizes 1 to 7?"""
     for A in _random_matrices(209, [1, 2, 4, 7], count=2):
@@ -228,7 +240,7 @@ def test_slogdet_random(student):
 
 
 @task("2.4", points=0.5, hint="10^400 overflows and 10^-400 underflows: never form the product "
-      "of the pivots, add their logs.", forbid=NO_DET)
+      "of the pivots, add their logs.", **T24)
 def test_slogdet_extreme_scales(student):
     """Is logabsdet finite and right where det itself overflows or underflows?"""
     n = 120
@@ -245,7 +257,7 @@ def test_slogdet_extreme_scales(student):
 
 
 @task("2.4", points=0.5, hint="the sign flips for every row swap AND for every negative pivot.",
-      forbid=NO_DET)
+      **T24)
 def test_slogdet_signs(student):
     """Are the signs right for negative diagonals, permutations and pivot-needing matrices?"""
     cases = [np.diag([-1.0, 2.0, 3.0]), np.diag([-1.0, -2.0, 3.0]),
@@ -261,7 +273,7 @@ def test_slogdet_signs(student):
 
 @task("2.4", points=0.5, hint="a singular matrix gives (0.0, -inf), not nan or an error; a "
       "non-square input raises ValueError; and the caller's array must not change.",
-      forbid=NO_DET)
+      **T24)
 def test_slogdet_singular_and_errors(student):
     """Is singular (0.0, -inf), non-square a ValueError, and the input left unchanged?"""
     for A in (np.array([[1.0, 2.0], [2.0, 4.0]]), np.zeros((3, 3)),
@@ -285,7 +297,7 @@ def _orient(student, a, b, c, **kw):
 
 @task("2.5", points=0.5, hint="put b - a and c - a in the columns of a 2x2 matrix: its "
       "determinant is positive for a left (counterclockwise) turn. Return the int 1, -1 or 0.",
-      forbid=NO_DET)
+      **T25)
 def test_orientation_basic(student):
     """Is a counterclockwise turn 1, a clockwise turn -1, and a straight line 0?"""
     got = student.orientation(np.array([0.0, 0.0]), np.array([1.0, 0.0]), np.array([0.0, 1.0]))
@@ -297,7 +309,7 @@ def test_orientation_basic(student):
 
 
 @task("2.5", points=0.5, hint="the answer is the sign of det[b - a, c - a] with the edge "
-      "vectors as columns.", forbid=NO_DET)
+      "vectors as columns.", **T25)
 def test_orientation_random_triangles(student):
     """Does orientation match the sign of the determinant on random, clear triangles?"""
     rng = np.random.default_rng(211)
@@ -314,7 +326,7 @@ def test_orientation_random_triangles(student):
 
 @task("2.5", points=0.5, hint="compare |det| with tol * |b - a| * |c - a|, a RELATIVE test: "
       "collinear points must give 0 at every scale, and a clear turn must not become 0 just "
-      "because the triangle is tiny.", forbid=NO_DET)
+      "because the triangle is tiny.", **T25)
 def test_orientation_relative_tolerance(student):
     """Is the collinearity test relative: right for tiny and huge triangles and rounding noise?"""
     assert _orient(student, [0.1, 0.1], [0.2, 0.2], [0.3, 0.3]) == 0
@@ -328,7 +340,7 @@ def test_orientation_relative_tolerance(student):
 
 
 @task("2.5", points=0.5, hint="a cyclic relabelling (b, c, a) keeps the turn; swapping two "
-      "points reverses it.", forbid=NO_DET)
+      "points reverses it.", **T25)
 def test_orientation_permutations(student):
     """Does a cyclic shift keep the orientation and a swap of two points flip it?"""
     rng = np.random.default_rng(212)
@@ -351,7 +363,7 @@ def _area(P):
 
 
 @task("2.6", points=0.5, hint="sum x_i y_(i+1) - x_(i+1) y_i over all edges, INCLUDING the one "
-      "from the last vertex back to the first, and halve it.", forbid=NO_DET)
+      "from the last vertex back to the first, and halve it.", **T26)
 def test_polygon_area_basic_shapes(student):
     """Is the unit square +1 counterclockwise and -1 clockwise, and a triangle right?"""
     square = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
@@ -362,7 +374,7 @@ def test_polygon_area_basic_shapes(student):
 
 
 @task("2.6", points=0.5, hint="the shoelace sum is exact for every simple polygon, convex or "
-      "not, with any number of vertices.", forbid=NO_DET)
+      "not, with any number of vertices.", **T26)
 def test_polygon_area_regular_and_nonconvex(student):
     """Is the area right for regular n-gons and a non-convex L-shape?"""
     for n in (3, 7, 50):
@@ -375,7 +387,7 @@ def test_polygon_area_regular_and_nonconvex(student):
 
 
 @task("2.6", points=0.5, hint="mapping every vertex through A multiplies the signed area by "
-      "det A; a reflection makes it negative.", forbid=NO_DET)
+      "det A; a reflection makes it negative.", **T26)
 def test_polygon_area_scales_by_det(student):
     """Does mapping the vertices through A multiply the signed area by det A, sign included?"""
     rng = np.random.default_rng(213)
@@ -389,7 +401,7 @@ def test_polygon_area_scales_by_det(student):
 
 
 @task("2.6", points=0.5, hint="the area doesn't depend on where the polygon sits or on which "
-      "vertex you start from.", forbid=NO_DET)
+      "vertex you start from.", **T26)
 def test_polygon_area_invariances(student):
     """Is the area unchanged by a far translation and by starting at another vertex?"""
     P = np.array([[0.0, 0.0], [4.0, 0.0], [5.0, 3.0], [2.0, 5.0], [-1.0, 2.0]])
@@ -409,7 +421,7 @@ def _logabsdet(A):
 
 
 @task("2.7", points=0.5, hint="the gradient is the inverse TRANSPOSED: entry (i, j) is "
-      "(A^-1)[j, i].", forbid=NO_SCIPY)
+      "(A^-1)[j, i].", **T27)
 def test_grad_logabsdet_random(student):
     """Is grad_logabsdet(A) equal to inv(A).T on random matrices, with shape (n, n)?"""
     for A in _random_matrices(214, [1, 2, 4, 6], count=2):
@@ -419,7 +431,7 @@ def test_grad_logabsdet_random(student):
 
 
 @task("2.7", points=0.5, hint="check one entry with a central difference: nudge A[i, j] up and "
-      "down and compare the change in log|det A| with your (i, j) entry.", forbid=NO_SCIPY)
+      "down and compare the change in log|det A| with your (i, j) entry.", **T27)
 def test_grad_logabsdet_central_differences(student):
     """Does every entry match a central difference of log|det A| (non-symmetric, negative det)?"""
     rng = np.random.default_rng(215)
@@ -439,7 +451,7 @@ def test_grad_logabsdet_central_differences(student):
 
 
 @task("2.7", points=0.5, hint="for a diagonal matrix log|det A| = sum log|a_ii|, so the gradient "
-      "is diag(1/a_ii); a 1x1 matrix [[a]] gives [[1/a]].", forbid=NO_SCIPY)
+      "is diag(1/a_ii); a 1x1 matrix [[a]] gives [[1/a]].", **T27)
 def test_grad_logabsdet_diagonal(student):
     """Is the gradient diag(1/a_ii) for diagonal A, including negative entries and 1x1?"""
     D = np.diag([2.0, -0.5, 4.0])
@@ -451,7 +463,7 @@ def test_grad_logabsdet_diagonal(student):
 
 @task("2.7", points=0.5, hint="a singular matrix has no gradient of log|det| (it is -inf): raise "
       "ValueError (np.linalg.LinAlgError is one); so does a non-square input.",
-      forbid=NO_SCIPY)
+      **T27)
 def test_grad_logabsdet_errors(student):
     """Is a singular or non-square input a ValueError?"""
     for bad in (np.array([[1.0, 2.0], [2.0, 4.0]]), np.zeros((3, 3)), np.ones((2, 3))):

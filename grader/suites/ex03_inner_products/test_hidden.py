@@ -7,79 +7,36 @@ and nested spans, Gram matrix symmetry and positive semi-definiteness.
 Points per task (must match the ``# ### Task`` headers of solutions/ex03_inner_products.py):
 3.1: 2, 3.2: 2, 3.3: 1, 3.4: 2, 3.5: 3, 3.6: 2, 3.7: 2.
 
-Task 3.1 may not use np.linalg.norm, but Task 3.5 may: the file-wide ``forbid=`` check would
-flag the allowed use in gram_schmidt, so 3.1 checks the code of ``norm`` itself (and the
-module functions it calls) in a probe, and stubs np.linalg.norm while it runs.
+Task 3.1 may not use np.linalg.norm, but Task 3.5 may: ``forbid=`` is checked in the code of
+the task's ``functions`` (and what they call), so the allowed use in gram_schmidt costs 3.1
+nothing, and np.linalg.norm is stubbed only while 3.1's calls run.
 """
 
 import numpy as np
 
 from grader.judge.api import task
 
-# "Numpy and sympy only": any import of scipy is caught in the source (no run-time cost).
+# "Numpy and sympy only": any use of scipy in a task's code is caught in the source (no
+# run-time cost); an unused `import scipy` at the top of the file costs nothing.
 NO_SCIPY = ("scipy",)
+NO_NORM = ("numpy.linalg.norm", "numpy.linalg.vector_norm", "numpy.linalg.matrix_norm",
+           *NO_SCIPY)
+GS_FORBID = ("numpy.linalg.qr", *NO_SCIPY)
 
 
-def _norm_probe(mod, *args):
-    """Call mod.norm(*args); return [uses a library norm?, result]."""
-    import sys
-    import types
+def _scope(*functions, forbid=NO_SCIPY) -> dict:
+    """``forbid`` checked in the code of the task's ``functions`` (see grader/judge/api.py)."""
+    return {"forbid": forbid, "functions": functions}
 
-    fn = mod.norm
-    names = {"norm", "vector_norm", "matrix_norm"}  # "norm" only beside "linalg"
-    banned = []
-    for dotted in ("numpy.linalg.norm", "numpy.linalg.vector_norm", "scipy.linalg.norm"):
-        owner_name, _, attr = dotted.rpartition(".")
-        owner = sys.modules.get(owner_name)
-        if owner is not None and hasattr(owner, attr):
-            banned.append((owner, attr, getattr(owner, attr)))
-    used = False
-    seen = set()
-    stack = [fn]
-    while stack:
-        f = stack.pop()
-        code = getattr(f, "__code__", None)
-        glb = getattr(f, "__globals__", None)
-        if not isinstance(code, types.CodeType) or code in seen or not isinstance(glb, dict):
-            continue
-        seen.add(code)
-        codes = [code]
-        while codes:
-            c = codes.pop()
-            for name in c.co_names:
-                g = glb.get(name)
-                if name in names and (name != "norm" or "linalg" in c.co_names):
-                    used = True
-                if any(g is obj for _, _, obj in banned):
-                    used = True
-                if isinstance(g, types.FunctionType) and g.__module__ == mod.__name__:
-                    stack.append(g)
-            codes.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
-    hits = []
 
-    class _LibraryNorm(Exception):
-        pass
-
-    def stub(*_a, **_k):
-        hits.append(1)
-        raise _LibraryNorm
-
-    for owner, attr, _ in banned:
-        setattr(owner, attr, stub)
-    try:
-        result = fn(*args)
-    except _LibraryNorm:
-        return [True, None]
-    finally:
-        for owner, attr, original in banned:
-            setattr(owner, attr, original)
-    return [used or bool(hits), result]
+T31 = _scope("norm", forbid=NO_NORM)
+T32, T33, T34 = _scope("cosine_similarity"), _scope("angle"), _scope("project")
+T35 = _scope("gram_schmidt", forbid=GS_FORBID)
+T36, T37 = _scope("gram_matrix"), _scope("nearest_neighbours")
 
 
 def _norm(student, v) -> float:
-    used_library, got = student.probe(_norm_probe, np.asarray(v, dtype=float))
-    assert not used_library  # the task is to write the norm, not to call np.linalg.norm
-    return float(got)
+    return float(student.norm(np.asarray(v, dtype=float)))
 
 
 def _raises_value_error(mod, fname, *args):
@@ -100,7 +57,7 @@ def _raises_value_error(mod, fname, *args):
 
 
 @task("3.1", points=0.5, hint="sqrt(sum(v_i**2)), written yourself: np.linalg.norm is not "
-      "allowed in this task.", forbid=NO_SCIPY)
+      "allowed in this task.", **T31)
 def test_norm_random_vectors(student):
     """Does norm agree with numpy on random vectors, without calling a library norm?"""
     rng = np.random.default_rng(301)
@@ -110,7 +67,7 @@ def test_norm_random_vectors(student):
 
 
 @task("3.1", points=0.5, hint="(1e200)**2 overflows to inf: divide by s = max|v_i| first, take "
-      "the length of v / s, and multiply by s.", forbid=NO_SCIPY)
+      "the length of v / s, and multiply by s.", **T31)
 def test_norm_huge_entries(student):
     """Is norm finite and right for entries like 1e200 and 1e300 (whose squares overflow)?"""
     cases = [([1e200, 1e200], np.sqrt(2.0) * 1e200), ([3e250, -4e250], 5e250),
@@ -122,7 +79,7 @@ def test_norm_huge_entries(student):
 
 
 @task("3.1", points=0.5, hint="(1e-200)**2 underflows to 0, so a nonzero vector would get "
-      "length 0; the same scaling by max|v_i| fixes it.", forbid=NO_SCIPY)
+      "length 0; the same scaling by max|v_i| fixes it.", **T31)
 def test_norm_tiny_entries(student):
     """Is a vector of tiny entries (1e-200, 1e-310) given its true, nonzero length?"""
     cases = [([1e-200, 1e-200], np.sqrt(2.0) * 1e-200), ([3e-180, 4e-180], 5e-180),
@@ -134,7 +91,7 @@ def test_norm_tiny_entries(student):
 
 
 @task("3.1", points=0.5, hint="the zero vector has length 0.0 (don't divide by s = 0); "
-      "scaling v by c scales its length by |c|, and |u + v| <= |u| + |v|.", forbid=NO_SCIPY)
+      "scaling v by c scales its length by |c|, and |u + v| <= |u| + |v|.", **T31)
 def test_norm_zero_and_properties(student):
     """Is norm(0) = 0.0, norm(c v) = |c| norm(v), and does the triangle inequality hold?"""
     got = _norm(student, np.zeros(5))
@@ -155,7 +112,7 @@ def _cos(u, v):
 
 
 @task("3.2", points=0.5, hint="<u, v> / (|u| |v|): only the directions matter, not the lengths.",
-      forbid=NO_SCIPY)
+      **T32)
 def test_cosine_random_vectors(student):
     """Does cosine_similarity match <u, v>/(|u||v|) on random vectors of several dimensions?"""
     rng = np.random.default_rng(303)
@@ -166,7 +123,7 @@ def test_cosine_random_vectors(student):
 
 
 @task("3.2", points=0.5, hint="rounding can push the quotient a hair past 1 (try u = v): clip "
-      "the result to [-1, 1].", forbid=NO_SCIPY)
+      "the result to [-1, 1].", **T32)
 def test_cosine_parallel_and_clipped(student):
     """Is the similarity in [-1, 1] for u = v, -u and scaled copies, and 0 if perpendicular?"""
     rng = np.random.default_rng(304)
@@ -181,7 +138,7 @@ def test_cosine_parallel_and_clipped(student):
 
 
 @task("3.2", points=0.5, hint="the zero vector has no direction: return 0.0 when u or v is zero, "
-      "before dividing by a zero length.", forbid=NO_SCIPY)
+      "before dividing by a zero length.", **T32)
 def test_cosine_zero_vector(student):
     """Is the similarity 0.0 (not nan) when either vector, or both, is zero?"""
     u, zero = np.array([1.0, -3.0, 2.0]), np.zeros(3)
@@ -191,7 +148,7 @@ def test_cosine_zero_vector(student):
 
 
 @task("3.2", points=0.5, hint="(1e200)**2 overflows and (1e-200)**2 underflows: scale each "
-      "vector by its largest |entry| first (it doesn't change the direction).", forbid=NO_SCIPY)
+      "vector by its largest |entry| first (it doesn't change the direction).", **T32)
 def test_cosine_huge_and_tiny_entries(student):
     """Is the similarity right for entries like 1e200 and 1e-200, and unchanged by scaling?"""
     r2 = 1.0 / np.sqrt(2.0)
@@ -210,7 +167,7 @@ def test_cosine_huge_and_tiny_entries(student):
 
 
 @task("3.3", points=0.5, hint="theta = arccos(cos theta) in radians, in [0, pi]; clip the cosine "
-      "to [-1, 1] first or arccos(1.0000000000000002) is nan.", forbid=NO_SCIPY)
+      "to [-1, 1] first or arccos(1.0000000000000002) is nan.", **T33)
 def test_angle_values(student):
     """Are known angles (0, pi/4, pi/2, pi) and random ones right, and never nan for u = v?"""
     cases = [([1.0, 0.0], [0.0, 2.0], np.pi / 2), ([1.0, 0.0], [3.0, 3.0], np.pi / 4),
@@ -227,7 +184,7 @@ def test_angle_values(student):
 
 
 @task("3.3", points=0.5, hint="an angle with the zero vector does not exist: raise ValueError "
-      "(for either argument) instead of returning a number.", forbid=NO_SCIPY)
+      "(for either argument) instead of returning a number.", **T33)
 def test_angle_zero_vector_raises(student):
     """Is a zero vector (either argument) a ValueError, and nearly parallel about 0?"""
     u, zero = np.array([1.0, 2.0]), np.zeros(2)
@@ -241,7 +198,7 @@ def test_angle_zero_vector_raises(student):
 
 
 @task("3.4", points=0.5, hint="(<u, v> / <v, v>) v: a multiple of v, returned as an array of "
-      "shape (d,).", forbid=NO_SCIPY)
+      "shape (d,).", **T34)
 def test_project_random(student):
     """Does project(u, v) match (<u,v>/<v,v>) v on random vectors, with shape (d,)?"""
     rng = np.random.default_rng(307)
@@ -254,7 +211,7 @@ def test_project_random(student):
 
 @task("3.4", points=0.5, hint="projecting twice changes nothing, the leftover u - proj is "
       "perpendicular to v, and only the line through v matters, not v's length.",
-      forbid=NO_SCIPY)
+      **T34)
 def test_project_properties(student):
     """Is projection idempotent, the residual orthogonal to v, and v's length irrelevant?"""
     rng = np.random.default_rng(308)
@@ -269,7 +226,7 @@ def test_project_properties(student):
 
 
 @task("3.4", points=0.5, hint="there is no line to project onto when v is the zero vector: "
-      "raise ValueError. Projecting the zero vector u gives zeros.", forbid=NO_SCIPY)
+      "raise ValueError. Projecting the zero vector u gives zeros.", **T34)
 def test_project_zero_vectors(student):
     """Is projecting onto 0 a ValueError, and is the projection of 0 the zero vector?"""
     assert student.probe(_raises_value_error, "project", np.array([1.0, 2.0]),
@@ -279,7 +236,7 @@ def test_project_zero_vectors(student):
 
 
 @task("3.4", points=0.5, hint="a u perpendicular to v projects to the zero vector; a u nearly "
-      "parallel to v projects almost onto itself.", forbid=NO_SCIPY)
+      "parallel to v projects almost onto itself.", **T34)
 def test_project_perpendicular_and_nearly_parallel(student):
     """Is a perpendicular u sent to 0, and a nearly parallel u to almost itself?"""
     got = np.asarray(student.project(np.array([2.0, -1.0, 0.0]), np.array([1.0, 2.0, 5.0])),
@@ -296,8 +253,6 @@ def test_project_perpendicular_and_nearly_parallel(student):
 
 # ---------------------------------------------------------------- 3.5 Gram-Schmidt
 
-GS_FORBID = ("numpy.linalg.qr", *NO_SCIPY)
-
 
 def _gs(student, V, **kw):
     Q = np.asarray(student.gram_schmidt(np.asarray(V, dtype=float), **kw), dtype=float)
@@ -311,7 +266,7 @@ def _hilbert(d, k):
 
 
 @task("3.5", points=0.5, hint="each column: subtract its projection onto every earlier q_i, then "
-      "divide by its length, so that Q.T @ Q is the identity.", forbid=GS_FORBID)
+      "divide by its length, so that Q.T @ Q is the identity.", **T35)
 def test_gram_schmidt_orthonormal(student):
     """Is Q.T @ Q the identity for random V of shapes (3, 3), (6, 2), (10, 5)?"""
     rng = np.random.default_rng(309)
@@ -322,7 +277,7 @@ def test_gram_schmidt_orthonormal(student):
 
 @task("3.5", points=0.5, hint="q_j may only use v_1..v_j: then the first j columns of Q span "
       "the same space as the first j columns of V (Q.T @ V is upper triangular).",
-      forbid=GS_FORBID)
+      **T35)
 def test_gram_schmidt_nested_spans(student):
     """Do Q's first j columns span V's first j (Q.T V upper triangular, V = Q R)?"""
     rng = np.random.default_rng(310)
@@ -335,7 +290,7 @@ def test_gram_schmidt_nested_spans(student):
 
 @task("3.5", points=0.5, hint="normalise w / |w| with the sign it has: then each q_j points "
       "along v_j (q_j . v_j > 0), and Q agrees with a QR factorisation with R's diagonal > 0.",
-      forbid=GS_FORBID)
+      **T35)
 def test_gram_schmidt_matches_qr_with_positive_diagonal(student):
     """Is Q[:, j] . V[:, j] > 0, so that Q is the QR factor with a positive diagonal?"""
     rng = np.random.default_rng(311)
@@ -349,7 +304,7 @@ def test_gram_schmidt_matches_qr_with_positive_diagonal(student):
 
 @task("3.5", points=0.5, hint="if what is left of a column after subtracting the projections "
       "is tiny compared to its original length (or the column is zero), raise ValueError.",
-      forbid=GS_FORBID)
+      **T35)
 def test_gram_schmidt_dependent_columns_raise(student):
     """Is a zero, repeated or combined column a ValueError?"""
     rng = np.random.default_rng(312)
@@ -361,7 +316,7 @@ def test_gram_schmidt_dependent_columns_raise(student):
 
 @task("3.5", points=0.5, hint="use the MODIFIED version: subtract each projection from the "
       "current w (w -= <w, q_i> q_i), not all of them computed from the original column.",
-      forbid=GS_FORBID)
+      **T35)
 def test_gram_schmidt_nearly_parallel_columns(student):
     """Does Q stay orthonormal (to 1e-6) for nearly parallel and ill-conditioned columns?"""
     rng = np.random.default_rng(0)
@@ -382,7 +337,7 @@ def _gs_leaves_input_alone(mod, V):
 
 
 @task("3.5", points=0.5, hint="work on copies of the columns (w = V[:, j].copy()): the caller's "
-      "V must not change; a single column is just normalised.", forbid=GS_FORBID)
+      "V must not change; a single column is just normalised.", **T35)
 def test_gram_schmidt_keeps_input_and_single_column(student):
     """Is V left unchanged, and is a single column returned normalised?"""
     V = np.array([[2.0, 1.0], [0.0, 3.0], [1.0, -1.0]])
@@ -398,7 +353,7 @@ def test_gram_schmidt_keeps_input_and_single_column(student):
 
 
 @task("3.6", points=0.5, hint="with one vector per ROW of X, all the inner products at once are "
-      "X @ X.T, of shape (n, n).", forbid=NO_SCIPY)
+      "X @ X.T, of shape (n, n).", **T36)
 def test_gram_plain_random(student):
     """Is gram_matrix(X) equal to X X^T for random X of several shapes?"""
     rng = np.random.default_rng(313)
@@ -410,7 +365,7 @@ def test_gram_plain_random(student):
 
 
 @task("3.6", points=0.5, hint="the weighted inner product is x_i^T W x_j, so the whole matrix "
-      "is X @ W @ X.T.", forbid=NO_SCIPY)
+      "is X @ W @ X.T.", **T36)
 def test_gram_weighted_random(student):
     """Is gram_matrix(X, W) equal to X W X^T for random SPD W?"""
     rng = np.random.default_rng(314)
@@ -426,7 +381,7 @@ def test_gram_weighted_random(student):
 
 
 @task("3.6", points=0.5, hint="a Gram matrix is symmetric, has the squared lengths on its "
-      "diagonal and no negative eigenvalue; W = I gives the plain one.", forbid=NO_SCIPY)
+      "diagonal and no negative eigenvalue; W = I gives the plain one.", **T36)
 def test_gram_properties(student):
     """Is G symmetric PSD with squared norms on its diagonal, and W = I the plain G?"""
     rng = np.random.default_rng(315)
@@ -440,7 +395,7 @@ def test_gram_properties(student):
 
 
 @task("3.6", points=0.5, hint="a diagonal W weights each feature: entry (i, j) is "
-      "sum_k w_k x_ik x_jk.", forbid=NO_SCIPY)
+      "sum_k w_k x_ik x_jk.", **T36)
 def test_gram_diagonal_weights(student):
     """Does a diagonal W weight each feature as sum_k w_k x_ik x_jk?"""
     X = np.array([[1.0, 2.0], [3.0, -1.0], [0.0, 4.0]])
@@ -483,7 +438,7 @@ def _nn(student, query, vectors, k):
 
 
 @task("3.7", points=0.5, hint="rank every row by its cosine similarity with the query, most "
-      "similar first, and return the first k indices as an integer array.", forbid=NO_SCIPY)
+      "similar first, and return the first k indices as an integer array.", **T37)
 def test_nearest_neighbours_words_and_random(student):
     """Are the k nearest neighbours right for the word vectors and for random data (k = 1..n)?"""
     for i in (1, 5, 8):
@@ -498,7 +453,7 @@ def test_nearest_neighbours_words_and_random(student):
 
 @task("3.7", points=0.5, hint="ties go to the smaller index (np.argsort(-similarity, "
       "kind='stable')), and a zero row has similarity 0, so it beats rows pointing away.",
-      forbid=NO_SCIPY)
+      **T37)
 def test_nearest_neighbours_ties_and_zero_rows(student):
     """Do equal similarities keep index order, and does a zero row score 0 (no nan, no crash)?"""
     query = np.array([1.0, 0.0])
@@ -510,7 +465,7 @@ def test_nearest_neighbours_ties_and_zero_rows(student):
 
 
 @task("3.7", points=0.5, hint="check k first: raise ValueError unless 1 <= k <= n (the number "
-      "of rows).", forbid=NO_SCIPY)
+      "of rows).", **T37)
 def test_nearest_neighbours_bad_k_raises(student):
     """Is k = 0, k < 0 or k > n a ValueError?"""
     vectors = np.eye(3)
@@ -547,7 +502,7 @@ def _nn_without_cosine(mod, query, vectors, k):
 
 @task("3.7", points=0.5, hint="compute all similarities at once in numpy (vectors @ query "
       "divided by the row norms times the query norm), not by calling cosine_similarity in a "
-      "loop.", forbid=NO_SCIPY)
+      "loop.", **T37)
 def test_nearest_neighbours_is_vectorised(student):
     """Does nearest_neighbours work without calling cosine_similarity (vectorised numpy)?"""
     rng = np.random.default_rng(317)

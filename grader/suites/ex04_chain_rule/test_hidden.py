@@ -10,18 +10,23 @@ Points per task (the ``# ### Task`` headers of solutions/ex04_chain_rule.py):
 4.1: 1, 4.2: 2, 4.3: 2, 4.4: 2, 4.5: 2, 4.6: 3, 4.7: 2.
 
 Differentiating with SymPy is not allowed inside 4.1 and 4.2 (the prose asks for the chain
-of local derivatives). It is enforced by the probe ``_no_diff_call`` at run time and on the
-function's own code, not with ``forbid=``: the source scan behind ``forbid=`` reads the whole
-file, and the exercise's own worked example (and a learner's self-check) calls ``sp.diff`` in
-an ``if __name__ == "__main__":`` block, which would fail every submission.
+of local derivatives): ``forbid=NO_DIFF`` with ``functions=`` looks for it in the code of the
+task's function and of the helpers it calls (sigmoid, for 4.2), and stubs it while the task's
+calls run. The exercise's worked example (``worked_tanh_of_square``) and a learner's
+self-check call ``sp.diff`` elsewhere in the file, which costs nothing.
 """
 
 import numpy as np
 import sympy as sp
 
-from grader.judge.api import StudentCodeError, task
-from grader.judge.probes import call_without_differentiation
+from grader.judge.api import task
 from grader.symbolic import check_equivalent
+
+# (Names in sympy.core.function are not listed: they are also stubbed while the calls run,
+# and SymPy's own lazy imports of them would then fail.)
+NO_DIFF = ("sympy.diff", "sympy.Derivative", "sympy.Expr.diff", "sympy.idiff")
+T41 = {"forbid": NO_DIFF, "functions": ("sigmoid_derivative_from_output",)}
+T42 = {"forbid": NO_DIFF, "functions": ("two_layer_derivative",)}
 
 
 def _sigmoid(z):
@@ -39,12 +44,7 @@ def _close(got, expected, rtol=1e-9, atol=1e-12) -> bool:
 
 
 def _symbolic_answer(student, fname, *symbols):
-    used_diff, got = student.probe(call_without_differentiation, fname, *symbols)
-    if used_diff:
-        raise StudentCodeError("forbidden", f"your {fname} differentiates with SymPy (sp.diff, "
-                               ".diff() or Derivative), which this task forbids: multiply the "
-                               "local derivatives yourself (sp.diff is fine outside it, to "
-                               "check your answer).")
+    got = getattr(student, fname)(*symbols)  # differentiating in it is forbidden (NO_DIFF)
     assert isinstance(got, sp.Basic) and not isinstance(got, sp.MatrixBase)
     assert not got.has(sp.Derivative)
     return got
@@ -66,7 +66,7 @@ _HINT_41 = ("differentiate (1 + e^-z)^-1 with the chain rule, then rewrite e^-z/
             "inside the function, use it outside to check).")
 
 
-@task("4.1", points=0.5, hint=_HINT_41)
+@task("4.1", points=0.5, hint=_HINT_41, **T41)
 def test_sigmoid_derivative_equivalent_in_s(student):
     """Is the answer s(1 - s) as a function of s in (0, 1), written in s alone?"""
     s = sp.Symbol("s")
@@ -77,7 +77,8 @@ def test_sigmoid_derivative_equivalent_in_s(student):
 
 
 @task("4.1", points=0.5, hint="the derivative is largest, 1/4, where s = 1/2 and vanishes as s "
-      "goes to 0 or 1; substituting s = sigma(z) must give the derivative of the sigmoid.")
+      "goes to 0 or 1; substituting s = sigma(z) must give the derivative of the sigmoid.",
+      **T41)
 def test_sigmoid_derivative_substituted_back(student):
     """Does the answer at s = sigma(z) equal SymPy's d sigma/dz, with the right values at
     s = 0, 1/2, 1?"""
@@ -100,7 +101,7 @@ def _two_layer_reference(x, w1, w2):
     return sp.diff(1 / (1 + sp.exp(-w2 * sp.tanh(w1 * x))), w1)
 
 
-@task("4.2", points=1, hint=_HINT_42)
+@task("4.2", points=1, hint=_HINT_42, **T42)
 def test_two_layer_derivative_equivalent(student):
     """Is the answer the partial derivative d/dw1 of sigma(w2 tanh(w1 x)) for all real x, w1,
     w2?"""
@@ -112,7 +113,7 @@ def test_two_layer_derivative_equivalent(student):
 
 
 @task("4.2", points=0.5, hint="evaluate each outer derivative at its inner value (sigma' at "
-      "z2 = w2 tanh(w1 x), tanh' at z1 = w1 x), and multiply all four factors.")
+      "z2 = w2 tanh(w1 x), tanh' at z1 = w1 x), and multiply all four factors.", **T42)
 def test_two_layer_derivative_matches_central_differences(student):
     """At seeded random points, does the answer match a float64 central difference in w1?"""
     x, w1, w2 = sp.symbols("x w1 w2")
@@ -128,7 +129,7 @@ def test_two_layer_derivative_matches_central_differences(student):
 
 
 @task("4.2", points=0.5, hint="the derivative is a product: it is 0 when x = 0 (z1 does not "
-      "depend on w1) and when w2 = 0 (y does not depend on h).")
+      "depend on w1) and when w2 = 0 (y does not depend on h).", **T42)
 def test_two_layer_derivative_vanishing_factors(student):
     """Is the answer 0 at x = 0 and at w2 = 0, and right at a saturated point?"""
     x, w1, w2 = sp.symbols("x w1 w2")

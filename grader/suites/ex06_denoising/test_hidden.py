@@ -380,11 +380,13 @@ def test_gradient_descent_edge_cases(student):
 
 # ---------------------------------------------------------------- 6.7 least squares
 
-NO_INVERSE = ("numpy.linalg.inv", "numpy.linalg.lstsq", "numpy.linalg.pinv")
+# Checked in the code of least_squares_W and what it calls (grader/judge/api.py).
+NO_INVERSE = {"forbid": ("numpy.linalg.inv", "numpy.linalg.lstsq", "numpy.linalg.pinv"),
+              "functions": ("least_squares_W",)}
 
 
 @task("6.7", points=1, hint="solve (noisy @ noisy.T) W.T = noisy @ clean.T with np.linalg.solve, "
-      "then transpose: W has shape (d_out, d_in).", forbid=NO_INVERSE)
+      "then transpose: W has shape (d_out, d_in).", **NO_INVERSE)
 def test_least_squares_matches_lstsq(student):
     """On seeded square and non-square problems, does W match numpy's least-squares
     solution?"""
@@ -395,7 +397,7 @@ def test_least_squares_matches_lstsq(student):
 
 
 @task("6.7", points=0.5, hint="at the best W the gradient vanishes: W (noisy noisy^T) = clean "
-      "noisy^T, the normal equations.", forbid=NO_INVERSE)
+      "noisy^T, the normal equations.", **NO_INVERSE)
 def test_least_squares_normal_equations(student):
     """At the answer, is the gradient (W noisy - clean) noisy^T zero on a 25-pixel problem?"""
     noisy, clean = _problem(n=50, seed=637)
@@ -406,7 +408,7 @@ def test_least_squares_normal_equations(student):
 
 
 @task("6.7", points=0.5, hint="the closed form is the bottom of the bowl: no other W has a "
-      "lower error.", forbid=NO_INVERSE)
+      "lower error.", **NO_INVERSE)
 def test_least_squares_is_the_minimum(student):
     """Is the error at the answer no larger than at seeded random perturbations of it?"""
     noisy, clean = _problem(d_in=8, n=30, seed=647)
