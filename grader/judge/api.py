@@ -1,4 +1,4 @@
-"""What hidden suites import: the task decorator and the error student calls raise.
+"""What hidden suites import: the task decorator and the errors student calls raise.
 
 A hidden test declares its task, points and learner-safe hint beside it::
 
@@ -37,6 +37,8 @@ is always searched in the whole file: importing the reference library is never a
 from __future__ import annotations
 
 import pytest
+
+from grader.faults import GraderFault
 
 GLOBAL_FORBIDDEN = ("mlmath", "solutions", "grader")
 
@@ -85,3 +87,13 @@ class StudentCodeError(Exception):
         self.kind = kind
         self.message = message
         self.task = task
+
+
+class SuiteError(GraderFault):
+    """A hidden suite broke a rule of this API: a bug in the grader, never the learner's.
+
+    Raised before anything is sent to the sandbox, from the suite's own code alone (so no
+    submission can cause it), for example by ``student.probe`` when the probe would compute a
+    verdict inside the sandbox instead of returning raw values (see grader/judge/probes.py).
+    Being a GraderFault, the judge records it as a grader fault: no score is stored.
+    """

@@ -8,6 +8,7 @@ import textwrap
 from grader import wire
 from grader.judge.api import StudentCodeError
 from grader.judge.explain import CallContext, explain
+from grader.judge.probes import check_probe, top_level_bools
 from grader.sandbox.client import Sandbox
 
 
@@ -72,11 +73,27 @@ class StudentModule:
         """Run the hidden suite's plain function ``fn(module, *args)`` inside the sandbox.
 
         ``fn`` must be a top-level function whose source stands alone (imports inside it);
-        it is sent as source text and its return value comes back as wire data.
+        it is sent as source text and its return value comes back as wire data. A probe
+        returns raw values and the test compares them (grader/judge/probes.py): one whose
+        source computes a verdict is refused with SuiteError before anything is sent (a
+        suite bug); a value that comes back as True/False at its top level anyway was made
+        by the learner's code, and fails the check.
         """
+        check_probe(fn)
         source = textwrap.dedent(inspect.getsource(fn))
-        return self._request({"op": "probe", "source": source, "name": fn.__name__},
-                             args, kwargs)
+        value = self._request({"op": "probe", "source": source, "name": fn.__name__},
+                              args, kwargs)
+        self._refuse_verdict(value)
+        return value
+
+    @staticmethod
+    def _refuse_verdict(value) -> None:
+        """A probe's value with True/False at its top level fails the check (see ``probe``)."""
+        if top_level_bools(value):
+            raise StudentCodeError("unsupported", "your code could not be checked: the "
+                                   "sandbox sent back a yes/no answer where this check "
+                                   "observes values (does your code replace parts of Python "
+                                   "or numpy?).")
 
     def _request(self, req: dict, args, kwargs):
         self._check_importable()

@@ -15,6 +15,7 @@ nothing, and np.linalg.norm is stubbed only while 3.1's calls run.
 import numpy as np
 
 from grader.judge.api import task
+from grader.judge.probes import VALUE_ERROR, observe, raised
 
 # "Numpy and sympy only": any use of scipy in a task's code is caught in the source (no
 # run-time cost); an unused `import scipy` at the top of the file costs nothing.
@@ -37,20 +38,6 @@ T36, T37 = _scope("gram_matrix"), _scope("nearest_neighbours")
 
 def _norm(student, v) -> float:
     return float(student.norm(np.asarray(v, dtype=float)))
-
-
-def _raises_value_error(mod, fname, *args):
-    """Return True if mod.fname(*args) raises ValueError (a subclass counts), False if not."""
-    fn = getattr(mod, fname)
-    try:
-        fn(*args)
-    except ValueError:
-        return True
-    except NotImplementedError:
-        raise
-    except Exception:
-        return False
-    return False
 
 
 # ---------------------------------------------------------------- 3.1 norm
@@ -188,8 +175,8 @@ def test_angle_values(student):
 def test_angle_zero_vector_raises(student):
     """Is a zero vector (either argument) a ValueError, and nearly parallel about 0?"""
     u, zero = np.array([1.0, 2.0]), np.zeros(2)
-    assert student.probe(_raises_value_error, "angle", u, zero) is True
-    assert student.probe(_raises_value_error, "angle", zero, u) is True
+    assert VALUE_ERROR in raised(student, "angle", u, zero)
+    assert VALUE_ERROR in raised(student, "angle", zero, u)
     got = float(student.angle(np.array([1.0, 0.0]), np.array([1.0, 1e-9])))
     assert np.isfinite(got) and 0.0 <= got <= 1e-7
 
@@ -229,8 +216,7 @@ def test_project_properties(student):
       "raise ValueError. Projecting the zero vector u gives zeros.", **T34)
 def test_project_zero_vectors(student):
     """Is projecting onto 0 a ValueError, and is the projection of 0 the zero vector?"""
-    assert student.probe(_raises_value_error, "project", np.array([1.0, 2.0]),
-                         np.zeros(2)) is True
+    assert VALUE_ERROR in raised(student, "project", np.array([1.0, 2.0]), np.zeros(2))
     got = np.asarray(student.project(np.zeros(3), np.array([1.0, -1.0, 2.0])), dtype=float)
     assert got.shape == (3,) and np.all(got == 0.0)
 
@@ -311,7 +297,7 @@ def test_gram_schmidt_dependent_columns_raise(student):
     a, b = rng.normal(size=(2, 5))
     for V in (np.column_stack([a, np.zeros(5)]), np.column_stack([a, b, a]),
               np.column_stack([a, b, 2.0 * a - 3.0 * b]), np.column_stack([np.zeros(5), a])):
-        assert student.probe(_raises_value_error, "gram_schmidt", V) is True
+        assert VALUE_ERROR in raised(student, "gram_schmidt", V)
 
 
 @task("3.5", points=0.5, hint="use the MODIFIED version: subtract each projection from the "
@@ -327,24 +313,15 @@ def test_gram_schmidt_nearly_parallel_columns(student):
         assert np.abs(Q.T @ Q - np.eye(W.shape[1])).max() <= 1e-6
 
 
-def _gs_leaves_input_alone(mod, V):
-    import numpy as np
-
-    V = np.array(V, dtype=float)
-    before = V.copy()
-    Q = mod.gram_schmidt(V)
-    return [bool(np.array_equal(V, before)), Q]
-
-
 @task("3.5", points=0.5, hint="work on copies of the columns (w = V[:, j].copy()): the caller's "
       "V must not change; a single column is just normalised.", **T35)
 def test_gram_schmidt_keeps_input_and_single_column(student):
     """Is V left unchanged, and is a single column returned normalised?"""
     V = np.array([[2.0, 1.0], [0.0, 3.0], [1.0, -1.0]])
-    unchanged, Q = student.probe(_gs_leaves_input_alone, V)
-    assert unchanged is True
-    assert np.allclose(np.asarray(Q, dtype=float).T @ np.asarray(Q, dtype=float), np.eye(2),
-                       atol=1e-12)
+    call = observe(student, "gram_schmidt", V)
+    assert np.array_equal(call.args[0], V)  # compared here, with the test's own V
+    Q = np.asarray(call.returned, dtype=float)
+    assert np.allclose(Q.T @ Q, np.eye(2), atol=1e-12)
     Q1 = _gs(student, np.array([[3.0], [0.0], [-4.0]]))
     assert np.allclose(Q1[:, 0], [0.6, 0.0, -0.8], rtol=1e-12)
 
@@ -471,33 +448,30 @@ def test_nearest_neighbours_bad_k_raises(student):
     vectors = np.eye(3)
     query = np.array([1.0, 1.0, 0.0])
     for k in (0, -1, 4):
-        assert student.probe(_raises_value_error, "nearest_neighbours", query, vectors,
-                             k) is True
+        assert VALUE_ERROR in raised(student, "nearest_neighbours", query, vectors, k)
 
 
-def _nn_without_cosine(mod, query, vectors, k):
-    """Run nearest_neighbours with cosine_similarity and angle unavailable; None if it used them."""
+def _nn_counting_cosine(mod, query, vectors, k):
+    """Run nearest_neighbours, counting its calls of cosine_similarity and angle."""
+    calls = []
+
+    def counted(fn):
+        def wrapper(*a, **kw):
+            calls.append(fn.__name__)
+            return fn(*a, **kw)
+
+        return wrapper
+
     saved = {name: getattr(mod, name) for name in ("cosine_similarity", "angle")
              if hasattr(mod, name)}
-    hits = []
-
-    class _Unavailable(Exception):
-        pass
-
-    def unavailable(*_a, **_k):
-        hits.append(1)
-        raise _Unavailable
-
-    for name in saved:
-        setattr(mod, name, unavailable)
+    for name, fn in saved.items():
+        setattr(mod, name, counted(fn))
     try:
         result = mod.nearest_neighbours(query, vectors, k)
-    except _Unavailable:
-        return None
     finally:
         for name, fn in saved.items():
             setattr(mod, name, fn)
-    return None if hits else result
+    return {"returned": [result], "calls": len(calls)}
 
 
 @task("3.7", points=0.5, hint="compute all similarities at once in numpy (vectors @ query "
@@ -508,6 +482,6 @@ def test_nearest_neighbours_is_vectorised(student):
     rng = np.random.default_rng(317)
     vectors = rng.normal(size=(12, 4))
     query = rng.normal(size=4)
-    got = student.probe(_nn_without_cosine, query, vectors, 5)
-    assert got is not None  # None: it called cosine_similarity (or angle)
-    assert np.array_equal(np.asarray(got), _ranking(query, vectors, 5))
+    got = student.probe(_nn_counting_cosine, query, vectors, 5)
+    assert got["calls"] == 0  # it called cosine_similarity (or angle)
+    assert np.array_equal(np.asarray(got["returned"][0]), _ranking(query, vectors, 5))

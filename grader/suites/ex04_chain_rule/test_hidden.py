@@ -5,6 +5,9 @@ proxy. The ``Value`` tasks run as probes (top-level functions below, sent as sou
 in the sandbox): each drives one local ``_backward`` rule by hand, or (4.6) a graph built only
 from the given ``+`` and nodes made here, so a slip in one rule never fails another task.
 References are computed here in float64 (closed forms and central differences) or by SymPy.
+Probes report raw values and never a verdict (grader/judge/probes.py): "c is a Value whose
+children are a and b" is decided here, from marks (``TAGS``) the probe puts on the Value class
+and on a and b and reads back from c and its children.
 
 Points per task (the ``# ### Task`` headers of solutions/ex04_chain_rule.py):
 4.1: 1, 4.2: 2, 4.3: 2, 4.4: 2, 4.5: 2, 4.6: 3, 4.7: 2.
@@ -211,21 +214,31 @@ def test_backprop_saturated_units(student):
 # ---------------------------------------------------------------- 4.4 __mul__
 
 
-def _mul_probe(mod, cases):
+# Marks the Value probes put on the Value class (as a class attribute) and on their inputs a
+# and b (as instance attributes): reading them back from c and c._children tells the test
+# whether c is a Value built on exactly a and b. Only the test knows the numbers.
+TAGS = {"Value": 40961, "a": 70001, "b": 70003}
+
+
+def _mul_probe(mod, cases, tags):
     """For each (a, b, upstream, a.grad before, b.grad before): build c = a * b, run one
-    c._backward(), and report [c.data, a.grad, b.grad, len(children), is Value, children
-    are (a, b)]."""
+    c._backward(), and report c.data, a.grad, b.grad, c's class mark and its children's
+    marks."""
+    mod.Value._probe_class = tags["Value"]
     out = []
-    for a0, b0, g, ga, gb in cases:
-        a, b = mod.Value(a0), mod.Value(b0)
-        c = a * b
-        is_value = isinstance(c, mod.Value)
-        kids = tuple(c._children)
-        a.grad, b.grad = ga, gb
-        c.grad = g
-        c._backward()
-        out.append([float(c.data), float(a.grad), float(b.grad), float(len(kids)),
-                    float(is_value), float(len(kids) == 2 and kids[0] is a and kids[1] is b)])
+    try:
+        for a0, b0, g, ga, gb in cases:
+            a, b = mod.Value(a0), mod.Value(b0)
+            a._probe_mark, b._probe_mark = tags["a"], tags["b"]
+            c = a * b
+            marks = [getattr(k, "_probe_mark", None) for k in c._children]
+            a.grad, b.grad = ga, gb
+            c.grad = g
+            c._backward()
+            out.append({"values": [float(c.data), float(a.grad), float(b.grad)],
+                        "class": getattr(c, "_probe_class", None), "children": marks})
+    finally:
+        del mod.Value._probe_class
     return out
 
 
@@ -235,25 +248,28 @@ def _mul_square_probe(mod, a0, g, ga):
     a.grad = ga
     c.grad = g
     c._backward()
-    return [float(c.data), float(a.grad), float(len(c._children))]
+    return [float(c.data), float(a.grad)]
 
 
-def _mul_number_probe(mod, a0, k, g):
-    """a * k and k * a for a plain number k: data, a.grad after each _backward, and whether
-    the results are Values with a among their children."""
-    a = mod.Value(a0)
-    c = a * k
-    c.grad = g
-    c._backward()
-    right = [float(c.data), float(a.grad), float(isinstance(c, mod.Value)),
-             float(any(v is a for v in c._children))]
-    a.grad = 0.0
-    d = k * a
-    d.grad = g
-    d._backward()
-    left = [float(d.data), float(a.grad), float(isinstance(d, mod.Value)),
-            float(any(v is a for v in d._children))]
-    return right + left
+def _mul_number_probe(mod, a0, k, g, tags):
+    """a * k and k * a for a plain number k: data and a.grad after each _backward, the
+    result's class mark and its children's marks."""
+    mod.Value._probe_class = tags["Value"]
+    try:
+        a = mod.Value(a0)
+        a._probe_mark = tags["a"]
+        sides = {}
+        for side in ("right", "left"):
+            a.grad = 0.0
+            c = a * k if side == "right" else k * a
+            c.grad = g
+            c._backward()
+            sides[side] = {"values": [float(c.data), float(a.grad)],
+                           "class": getattr(c, "_probe_class", None),
+                           "children": [getattr(v, "_probe_mark", None) for v in c._children]}
+    finally:
+        del mod.Value._probe_class
+    return sides
 
 
 @task("4.4", points=0.5, hint="out.data = self.data * other.data with children (self, other); "
@@ -265,10 +281,10 @@ def test_mul_forward_and_local_rule_random(student):
     rng = np.random.default_rng(404)
     cases = [[float(v) for v in rng.normal(scale=3.0, size=3)] + [0.0, 0.0] for _ in range(8)]
     cases.append([1e150, -2e140, 0.5, 0.0, 0.0])
-    got = np.array(student.probe(_mul_probe, cases), dtype=float)
+    got = student.probe(_mul_probe, cases, TAGS)
     for row, (a0, b0, g, _, _) in zip(got, cases, strict=True):
-        assert _close(row[:3], [a0 * b0, b0 * g, a0 * g], rtol=1e-12, atol=0.0)
-        assert row[3] == 2 and row[4] == 1 and row[5] == 1
+        assert _close(row["values"], [a0 * b0, b0 * g, a0 * g], rtol=1e-12, atol=0.0)
+        assert row["class"] == TAGS["Value"] and row["children"] == [TAGS["a"], TAGS["b"]]
 
 
 @task("4.4", points=0.5, hint="use += in _backward, never =: a value used in several places "
@@ -277,9 +293,9 @@ def test_mul_adds_to_existing_grads(student):
     """If a.grad and b.grad already hold numbers, does c._backward() add to them?"""
     rng = np.random.default_rng(414)
     cases = [[float(v) for v in rng.normal(size=5)] for _ in range(5)]
-    got = np.array(student.probe(_mul_probe, cases), dtype=float)
+    got = student.probe(_mul_probe, cases, TAGS)
     for row, (a0, b0, g, ga, gb) in zip(got, cases, strict=True):
-        assert _close(row[1:3], [ga + b0 * g, gb + a0 * g], rtol=1e-12, atol=1e-15)
+        assert _close(row["values"][1:], [ga + b0 * g, gb + a0 * g], rtol=1e-12, atol=1e-15)
 
 
 @task("4.4", points=0.5, hint="in a * a the same Value is both self and other: with += both "
@@ -288,7 +304,7 @@ def test_mul_same_value_twice(student):
     """For c = a * a, does one c._backward() give a.grad = 2 a * upstream (plus what was
     there)?"""
     for a0, g, ga in [(1.25, 1.0, 0.0), (-0.7, 2.5, 0.0), (3.0, -0.5, 1.5)]:
-        data, grad, _ = student.probe(_mul_square_probe, a0, g, ga)
+        data, grad = student.probe(_mul_square_probe, a0, g, ga)
         assert np.isclose(data, a0 * a0, rtol=1e-12)
         assert np.isclose(grad, ga + 2 * a0 * g, rtol=1e-12)
 
@@ -299,27 +315,40 @@ def test_mul_same_value_twice(student):
 def test_mul_with_plain_numbers(student):
     """Do a * k and k * a work for plain numbers k (including 0 and negatives)?"""
     for a0, k, g in [(0.5, 3, 1.0), (-1.2, -2.5, 0.75), (2.0, 0.0, 1.0), (4.0, 1, -2.0)]:
-        got = student.probe(_mul_number_probe, a0, k, g)
-        expected = [a0 * k, k * g, 1.0, 1.0]
-        assert _close(got, expected * 2, rtol=1e-12)
+        got = student.probe(_mul_number_probe, a0, k, g, TAGS)
+        for side in ("right", "left"):
+            assert _close(got[side]["values"], [a0 * k, k * g], rtol=1e-12)
+            assert got[side]["class"] == TAGS["Value"] and TAGS["a"] in got[side]["children"]
 
 
 # ---------------------------------------------------------------- 4.5 tanh
 
 
-def _tanh_probe(mod, cases):
-    """For each (a, upstream, a.grad before): out = a.tanh(), one out._backward()."""
+def _tanh_probe(mod, cases, tags):
+    """For each (a, upstream, a.grad before): out = a.tanh(), one out._backward(); report
+    out.data, a.grad, out's class mark and its children's marks."""
+    mod.Value._probe_class = tags["Value"]
     result = []
-    for a0, g, ga in cases:
-        a = mod.Value(a0)
-        out = a.tanh()
-        kids = tuple(out._children)
-        a.grad = ga
-        out.grad = g
-        out._backward()
-        result.append([float(out.data), float(a.grad), float(isinstance(out, mod.Value)),
-                       float(len(kids) == 1 and kids[0] is a)])
+    try:
+        for a0, g, ga in cases:
+            a = mod.Value(a0)
+            a._probe_mark = tags["a"]
+            out = a.tanh()
+            marks = [getattr(k, "_probe_mark", None) for k in out._children]
+            a.grad = ga
+            out.grad = g
+            out._backward()
+            result.append({"values": [float(out.data), float(a.grad)],
+                           "class": getattr(out, "_probe_class", None), "children": marks})
+    finally:
+        del mod.Value._probe_class
     return result
+
+
+def _tanh_values(student, cases) -> np.ndarray:
+    """[out.data, a.grad] per case, from the probe."""
+    return np.array([row["values"] for row in student.probe(_tanh_probe, cases, TAGS)],
+                    dtype=float)
 
 
 def _tanh_reference(a0, g, ga):
@@ -334,7 +363,7 @@ def test_tanh_random_values(student):
     right (and do they match a central difference)?"""
     rng = np.random.default_rng(405)
     cases = [[float(a), float(g), 0.0] for a, g in rng.normal(scale=[2.0, 1.5], size=(10, 2))]
-    got = np.array(student.probe(_tanh_probe, cases), dtype=float)
+    got = _tanh_values(student, cases)
     for row, case in zip(got, cases, strict=True):
         assert _close(row[:2], _tanh_reference(*case), rtol=1e-10, atol=1e-14)
         a0, g, _ = case
@@ -347,7 +376,7 @@ def test_tanh_random_values(student):
 def test_tanh_adds_to_existing_grad(student):
     """If a.grad already holds a number, does out._backward() add to it?"""
     cases = [[0.4, 1.0, 2.0], [-1.1, -0.5, 0.25], [0.0, 3.0, -1.0]]
-    got = np.array(student.probe(_tanh_probe, cases), dtype=float)
+    got = _tanh_values(student, cases)
     for row, case in zip(got, cases, strict=True):
         assert _close(row[:2], _tanh_reference(*case), rtol=1e-10, atol=1e-14)
 
@@ -359,7 +388,7 @@ def test_tanh_extreme_inputs(student):
     """At a = +-1000, +-20 and tiny a, are value and gradient finite and right?"""
     cases = [[1000.0, 1.0, 0.0], [-1000.0, 2.0, 0.0], [20.0, 1.0, 0.0], [-20.0, 1.0, 0.0],
              [1e-12, 1.0, 0.0], [-710.0, 1.0, 0.0]]
-    got = np.array(student.probe(_tanh_probe, cases), dtype=float)
+    got = _tanh_values(student, cases)
     assert np.all(np.isfinite(got))
     for row, case in zip(got, cases, strict=True):
         assert _close(row[:2], _tanh_reference(*case), rtol=1e-10, atol=1e-15)
@@ -369,8 +398,8 @@ def test_tanh_extreme_inputs(student):
       "input itself.")
 def test_tanh_builds_a_graph_node(student):
     """Is out a Value whose only child is the input?"""
-    got = student.probe(_tanh_probe, [[0.3, 1.0, 0.0], [-2.0, 1.0, 0.0]])
-    assert all(row[2] == 1.0 and row[3] == 1.0 for row in got)
+    got = student.probe(_tanh_probe, [[0.3, 1.0, 0.0], [-2.0, 1.0, 0.0]], TAGS)
+    assert all(row["class"] == TAGS["Value"] and row["children"] == [TAGS["a"]] for row in got)
 
 
 # ---------------------------------------------------------------- 4.6 backward()
@@ -533,7 +562,8 @@ def test_backward_deep_and_wide_graphs(student):
 
 def _numgrad_probe(mod, kind, x, eps=None):
     """Run numerical_gradient on a function chosen by `kind`; report the estimate, x after
-    the call, and the dtypes and shapes f was called with."""
+    the call (the test compares it with its own x), and the dtypes and shapes f was called
+    with."""
     import numpy as np
 
     seen = []
@@ -549,10 +579,8 @@ def _numgrad_probe(mod, kind, x, eps=None):
             return float(np.sum(v**2))
         raise ValueError(kind)
 
-    before = np.array(x, copy=True)
     got = mod.numerical_gradient(f, x) if eps is None else mod.numerical_gradient(f, x, eps)
-    return {"grad": np.asarray(got), "x_after": np.asarray(x), "x_before": before,
-            "calls": seen}
+    return {"grad": np.asarray(got), "x_after": np.asarray(x), "calls": seen}
 
 
 def _mixed_grad(x):
@@ -607,7 +635,7 @@ def test_numerical_gradient_copy_shape_dtype(student):
     (2, 3) input give a float (2, 3) gradient?"""
     x = np.array([[1, -2, 3], [0, 4, -1]])
     out = student.probe(_numgrad_probe, "square", x)
-    assert np.array_equal(out["x_after"], out["x_before"])
+    assert np.array_equal(out["x_after"], x)  # the test's own x: the sandbox's is the learner's
     assert out["x_after"].dtype == x.dtype
     assert _close(out["grad"], 2.0 * x, rtol=1e-5, atol=1e-5)
     assert all(c == ["float64", [2, 3]] for c in out["calls"])

@@ -3,9 +3,10 @@
 Every test calls only its own task's function(s) through the sandboxed ``student`` proxy, on
 seeded data made here. Gradients are checked against central differences computed here in
 float64, and against an independent numpy backprop written here; shuffles, cuts and the
-training loop are reproduced exactly from the docstrings' seeds. Mutation of the caller's
-arrays and file round trips are observed inside the sandbox by probes (top-level functions
-below); files go under /tmp, since the submission folder is read-only there.
+training loop are reproduced exactly from the docstrings' seeds. The caller's arrays after a
+call, and file round trips, are observed inside the sandbox by probes (``observe`` and the
+top-level functions below), which report raw values that the tests compare with their own
+(grader/judge/probes.py); files go under /tmp, since the submission folder is read-only there.
 
 Points per task (the ``# ### Task`` headers of solutions/ex05_neural_network.py):
 5.1: 2, 5.2: 2, 5.3: 1, 5.4: 2, 5.5: 2, 5.6: 3, 5.7: 1, 5.8: 2, 5.9: 3, 5.10: 1.
@@ -16,6 +17,7 @@ from scipy.special import log_softmax
 from scipy.special import softmax as scipy_softmax
 
 from grader.judge.api import task
+from grader.judge.probes import VALUE_ERROR, observe, raised
 
 
 def _close(got, expected, rtol=1e-9, atol=1e-12) -> bool:
@@ -42,15 +44,6 @@ def _central_grad(f, a, eps=1e-6):
 def _ce(logits, y):
     """Mean cross-entropy from scipy's log_softmax: the tests' own reference."""
     return float(-np.mean(log_softmax(logits, axis=1)[np.arange(len(y)), y]))
-
-
-def _raises_value_error(mod, fname, *args):
-    """True if mod.fname(*args) raises ValueError, False if it returns."""
-    try:
-        getattr(mod, fname)(*args)
-    except ValueError:
-        return True
-    return False
 
 
 # ---------------------------------------------------------------- 5.1 split
@@ -100,9 +93,8 @@ def test_split_rejects_bad_fractions(student):
     ValueError?"""
     for bad in [(0.5, 0.5), (1.2, -0.2, 0.0), (0.5, 0.2, 0.2), (0.6, 0.2, 0.200001),
                 (0.25, 0.25, 0.25, 0.25)]:
-        assert student.probe(_raises_value_error, "train_val_test_split", 20, bad, 0) is True
-    assert student.probe(_raises_value_error, "train_val_test_split", 20,
-                         (0.6, 0.2, 0.2), 0) is False
+        assert VALUE_ERROR in raised(student, "train_val_test_split", 20, bad, 0)
+    assert raised(student, "train_val_test_split", 20, (0.6, 0.2, 0.2), 0) == ()
 
 
 @task("5.1", points=0.25, hint="return index arrays of integers (slices of the permutation), "
@@ -424,21 +416,6 @@ def test_mlp_huge_logits_stay_finite(student):
 # ---------------------------------------------------------------- 5.7 sgd step
 
 
-def _sgd_probe(mod, params, grads, lr):
-    """Run sgd_step; report the result and whether the caller's dicts were left alone."""
-    import numpy as np
-
-    p_before = {k: np.array(v, copy=True) for k, v in params.items()}
-    g_before = {k: np.array(v, copy=True) for k, v in grads.items()}
-    new = mod.sgd_step(params, grads, lr)
-    unchanged = (sorted(params) == sorted(p_before)
-                 and all(np.array_equal(params[k], p_before[k]) for k in p_before)
-                 and all(np.array_equal(grads[k], g_before[k]) for k in g_before))
-    is_new = new is not params and all(new[k] is not params[k] for k in params)
-    return {"new": {k: np.asarray(v) for k, v in new.items()}, "unchanged": unchanged,
-            "is_new": is_new}
-
-
 def _random_params(rng):
     return {"W1": rng.normal(size=(3, 4)), "b1": rng.normal(size=4),
             "W2": rng.normal(size=(4, 2)), "b2": rng.normal(size=2)}
@@ -465,10 +442,16 @@ def test_sgd_step_leaves_inputs_alone(student):
     arrays?"""
     rng = np.random.default_rng(517)
     params, grads = _random_params(rng), _random_params(rng)
-    out = student.probe(_sgd_probe, params, grads, 0.3)
-    assert out["unchanged"] is True and out["is_new"] is True
+    call = observe(student, "sgd_step", params, grads, 0.3)
+    # The caller's dicts as they were after the call, compared with the test's own: a step
+    # done in place (-=) changes them, and so would handing back the caller's arrays.
+    for sent, after in zip((params, grads), call.args[:2], strict=True):
+        assert isinstance(after, dict) and sorted(after) == sorted(sent)
+        assert all(np.array_equal(after[k], sent[k]) for k in sent)
+    new = call.returned
+    assert isinstance(new, dict) and sorted(new) == sorted(params)
     for k in params:
-        assert _close(out["new"][k], params[k] - 0.3 * grads[k], rtol=1e-12, atol=1e-15)
+        assert _close(new[k], params[k] - 0.3 * grads[k], rtol=1e-12, atol=1e-15)
 
 
 # ---------------------------------------------------------------- 5.8 minibatches
@@ -649,31 +632,29 @@ def _save_probe(mod, params):
 
 
 def _load_probe(mod, params, with_object):
-    """np.savez a file under /tmp, read it with load_params; with an object array, report
-    whether load_params refused it (ValueError) instead of unpickling."""
+    """np.savez a file under /tmp (with an object array: a pickle), read it with load_params;
+    report what it returned, or the classes of what it raised."""
     import os
 
     import numpy as np
 
     path = f"/tmp/mlmath_ex05_load_{os.getpid()}.npz"
+    returned, raised = [], []
     try:
         if with_object:
             np.savez(path, W=np.ones(2), evil=np.array([{"a": 1}, None], dtype=object))
-            try:
-                got = mod.load_params(path)
-                if isinstance(got, dict):
-                    _ = [np.asarray(v).dtype for v in got.values()]
-            except ValueError:
-                return {"refused": True}
-            return {"refused": False}
-        np.savez(path, **params)
-        got = mod.load_params(path)
-        is_dict = isinstance(got, dict)
-        return {"is_dict": is_dict, "keys": sorted(got) if is_dict else [],
-                "arrays": {k: np.asarray(v) for k, v in got.items()} if is_dict else {}}
+        else:
+            np.savez(path, **params)
+        try:
+            returned = [mod.load_params(path)]
+        except Exception as exc:
+            if isinstance(exc, NotImplementedError):
+                raise
+            raised = [f"{c.__module__}.{c.__qualname__}" for c in type(exc).__mro__]
     finally:
         if os.path.exists(path):
             os.remove(path)
+    return {"returned": returned, "raised": raised}
 
 
 def _params_to_save():
@@ -700,13 +681,17 @@ def test_load_params_reads_npz(student):
     """Does load_params return a dict with exactly the arrays np.savez wrote?"""
     params = _params_to_save()
     got = student.probe(_load_probe, params, False)
-    assert got["is_dict"] is True and got["keys"] == sorted(params)
+    assert got["raised"] == [] and len(got["returned"]) == 1
+    loaded = got["returned"][0]
+    assert isinstance(loaded, dict) and sorted(loaded) == sorted(params)
     for k, v in params.items():
-        assert got["arrays"][k].dtype == v.dtype and np.array_equal(got["arrays"][k], v)
+        got_k = np.asarray(loaded[k])
+        assert got_k.dtype == v.dtype and np.array_equal(got_k, v)
 
 
 @task("5.10", points=0.25, hint="keep np.load's default allow_pickle=False: a file holding "
       "pickled Python objects must be refused (np.load raises ValueError), never unpickled.")
 def test_load_params_refuses_pickles(student):
     """Is a .npz holding a pickled object array refused with ValueError?"""
-    assert student.probe(_load_probe, {}, True) == {"refused": True}
+    got = student.probe(_load_probe, {}, True)  # an unpickled object could not come back
+    assert VALUE_ERROR in got["raised"]

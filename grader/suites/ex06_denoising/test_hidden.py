@@ -12,6 +12,7 @@ Points per task (the ``# ### Task`` headers of solutions/ex06_denoising.py):
 import numpy as np
 
 from grader.judge.api import task
+from grader.judge.probes import observe
 
 
 def _close(got, expected, rtol=1e-9, atol=1e-12) -> bool:
@@ -43,16 +44,6 @@ def _pair(got):
 # ---------------------------------------------------------------- 6.1 noise
 
 
-def _noise_probe(mod, images, sigma, seed):
-    """add_noise on the caller's array: the result, and whether the input was left alone."""
-    import numpy as np
-
-    before = np.array(images, copy=True)
-    got = mod.add_noise(images, sigma, seed)
-    return {"got": np.asarray(got), "unchanged": bool(np.array_equal(images, before)),
-            "same_object": got is images}
-
-
 @task("6.1", points=0.5, hint="rng = np.random.default_rng(seed); return images + sigma * "
       "rng.normal(size=images.shape) -- one draw of the whole shape.")
 def test_add_noise_reproduces_the_seeded_draw(student):
@@ -73,9 +64,9 @@ def test_add_noise_reproduces_the_seeded_draw(student):
 def test_add_noise_new_array_and_edge_cases(student):
     """Is the input left unchanged, is sigma = 0 the identity, and do integer images work?"""
     images = np.arange(20.0).reshape(4, 5) / 20
-    out = student.probe(_noise_probe, images, 0.4, 3)
-    assert out["unchanged"] is True and out["same_object"] is False
-    assert _close(out["got"], images + 0.4 * np.random.default_rng(3).normal(size=(4, 5)),
+    call = observe(student, "add_noise", images, 0.4, 3)
+    assert np.array_equal(call.args[0], images)  # compared here, with the test's own images
+    assert _close(call.returned, images + 0.4 * np.random.default_rng(3).normal(size=(4, 5)),
                   rtol=1e-12)
     assert _close(student.add_noise(images, 0.0, 5), images, rtol=0, atol=0)
     ints = np.array([[0, 1, 1], [1, 0, 0]])
