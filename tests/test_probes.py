@@ -504,3 +504,36 @@ def test_inputs_changed_in_place_are_seen(graded):
 def test_patching_the_comparisons_earns_nothing_from_nothing(graded):
     """Do untouched stubs with the patches still score 0?"""
     assert sum(graded["untouched_patched"].values()) == 0
+
+
+VERDICT_TEST = '''
+
+
+def _verdict_probe(mod, n):
+    return mod.add(n, n) == 2 * n
+
+
+@task("1.1", points=1, hint="add the two numbers")
+def test_add_by_a_verdict(student):
+    assert student.probe(_verdict_probe, 2) == 0
+'''
+
+
+def test_a_suite_that_sends_a_verdict_probe_is_a_grader_fault(tmp_path):
+    """Graded through the CLI with a suite that sends a verdict probe: is that check a grader
+    fault reported to the instructor with the probe's line, and no score stored?"""
+    import shutil
+
+    suites = tmp_path / "suites"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "toy_suites", suites)
+    with open(suites / "ex01_toy" / "check_toy.py", "a", encoding="utf-8") as f:
+        f.write(VERDICT_TEST)
+    (tmp_path / "class" / "good").mkdir(parents=True)
+    (tmp_path / "class" / "good" / "ex01_toy.py").write_text(
+        "def add(a, b):\n    return a + b\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "grader.cli", "grade", str(tmp_path / "class"),
+                           "--out", str(tmp_path / "out"), "--suites", str(suites),
+                           "--jobs", "1"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 4, proc.stdout + proc.stderr
+    assert "test_add_by_a_verdict raised SuiteError" in proc.stderr
+    assert "_verdict_probe (line" in proc.stderr and "results were not stored" in proc.stderr
