@@ -199,3 +199,32 @@ def test_without_functions_the_whole_file_counts():
 def test_the_learner_is_told_task_function_name_and_line(use, message):
     """Does the message start with the task ID and name the function, the call and the line?"""
     assert describe(use, "2.3", "ex02_determinants.py") == message
+
+
+DYNAMIC = '''
+import sys
+import numpy as np
+_d = np.linalg.det
+
+
+def by_globals(A):
+    return globals()["_d"](A)
+
+
+def by_sys_modules(A):
+    return getattr(sys.modules[__name__], "_d")(A)
+
+
+def plain(A):
+    return A.sum()
+'''
+
+
+@pytest.mark.parametrize("function, found", [("by_globals", True), ("by_sys_modules", True),
+                                             ("plain", False)])
+def test_looking_names_up_at_run_time_mentions_every_module_name(function, found):
+    """Does code that reaches module names without writing them (globals(), sys.modules)
+    count every module-level name as mentioned, so a reference to det captured at import
+    (which the run-time stub cannot replace) is still found?"""
+    uses = find_task_uses(ast.parse(DYNAMIC), ("numpy.linalg.det",), (function,))
+    assert [(u.line, u.via) for u in uses] == ([(4, "_d")] if found else [])

@@ -124,10 +124,12 @@ def find_task_uses(tree: ast.Module, forbidden: tuple[str, ...],
 
     The code searched is each named module-level function or class (decorators, defaults and
     body) and, transitively, every module-level function, class or variable its code mentions
-    by a name that is not local to it. Names are resolved as Python would: a local variable
-    ``det`` is not ``numpy.linalg.det`` even when the module has ``from numpy.linalg import
-    det``; the module's imports (outside ``if __name__ == "__main__":``) say what its global
-    names mean, and are not uses by themselves. Imports inside the searched code are uses.
+    by a name that is not local to it (code that looks names up at run time, with
+    ``globals()``, ``vars()``, ``eval``, ``sys.modules`` or ``__dict__``, mentions them all).
+    Names are resolved as Python would: a local variable ``det`` is not ``numpy.linalg.det``
+    even when the module has ``from numpy.linalg import det``; the module's imports (outside
+    ``if __name__ == "__main__":``) say what its global names mean, and are not uses by
+    themselves. Imports inside the searched code are uses.
 
     Returns:
         the uses, those in the task's own functions first, then by line.
@@ -186,6 +188,11 @@ def enclosing_definition(tree: ast.Module, line: int) -> str | None:
 
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+# Ways to reach a module name without writing it (globals()["_det"], sys.modules[__name__]):
+# code that uses one is taken to mention every module-level name of its file.
+_DYNAMIC_NAMES = frozenset({"globals", "vars", "eval", "exec", "compile", "__import__"})
+_DYNAMIC_ATTRIBUTES = frozenset({"__dict__", "__globals__"})
+_DYNAMIC_DOTTED = frozenset({"sys.modules", "importlib.import_module", "builtins.globals"})
 
 
 def _blocks(stmt: ast.stmt):
@@ -319,6 +326,8 @@ class _Scanner:
         if name in self.module.definitions:
             self.mentioned.add(name)
             return None
+        if name in _DYNAMIC_NAMES:  # globals()["_det"]: any module name may be meant
+            self.mentioned.update(self.module.definitions)
         for star in self.module.stars:
             self._report(f"{star}.{name}", 0)  # line fixed by the caller
         return None
@@ -351,6 +360,9 @@ class _Scanner:
             found = self._dotted(node, scopes)
             if found and "." in found:
                 self._report(found, node.lineno)
+            if isinstance(node, ast.Attribute) and (
+                    node.attr in _DYNAMIC_ATTRIBUTES or found in _DYNAMIC_DOTTED):
+                self.mentioned.update(self.module.definitions)
             elif isinstance(node, ast.Attribute) and node.attr in self.methods:
                 # a method of an object the source cannot name (expr.diff); sp.diff is not
                 self.hits.append((self.methods[node.attr], node.lineno))

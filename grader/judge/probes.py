@@ -9,9 +9,9 @@ as first argument. Everything in the sandbox belongs to the learner, who can rep
 
 A probe returns raw values: the result, the arguments as they are after the call, counts,
 tags the test handed in. It never returns a verdict (``np.array_equal(A, before)``,
-``isinstance(c, mod.Value)``, ``got is images``, ``True`` from an ``except``), and the test
-never compares two values that both came from the sandbox (an "after" with a "before" the
-probe copied there): it compares what came back with its own inputs and references.
+``isinstance(c, mod.Value)``, ``got is images``, ``True`` from an ``except``), and it makes
+no reference for the test either: a "before" copy taken in the sandbox is as patchable as the
+comparison. The test compares what came back with its own inputs, marks and references.
 ``student.probe`` enforces the first half: :func:`verdict_in_probe` reads the probe's source
 before it is sent, and a probe that computes a verdict is a :class:`SuiteError` (a grader
 bug, never the learner's fault); a value that comes back as ``True``/``False`` at its top level
