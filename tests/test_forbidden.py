@@ -228,3 +228,15 @@ def test_looking_names_up_at_run_time_mentions_every_module_name(function, found
     (which the run-time stub cannot replace) is still found?"""
     uses = find_task_uses(ast.parse(DYNAMIC), ("numpy.linalg.det",), (function,))
     assert [(u.line, u.via) for u in uses] == ([(4, "_d")] if found else [])
+
+
+def test_a_module_function_is_not_taken_for_a_method():
+    """With sympy.diff and the method sympy.Expr.diff forbidden, is sp.diff(...) reported as
+    sympy.diff and expr.diff(...) as the method?"""
+    tree = ast.parse("import sympy as sp\n\n\ndef f(e, x):\n    return sp.diff(e, x)\n\n\n"
+                     "def g(e, x):\n    return e.diff(x)\n")
+    no_diff = ("sympy.diff", "sympy.Expr.diff")
+    assert [(u.name, u.line) for u in find_task_uses(tree, no_diff, ("f",))] == [
+        ("sympy.diff", 5)]
+    assert [(u.name, u.line) for u in find_task_uses(tree, no_diff, ("g",))] == [
+        ("sympy.Expr.diff", 9)]

@@ -360,12 +360,12 @@ class _Scanner:
             found = self._dotted(node, scopes)
             if found and "." in found:
                 self._report(found, node.lineno)
-            if isinstance(node, ast.Attribute) and (
-                    node.attr in _DYNAMIC_ATTRIBUTES or found in _DYNAMIC_DOTTED):
-                self.mentioned.update(self.module.definitions)
             elif isinstance(node, ast.Attribute) and node.attr in self.methods:
                 # a method of an object the source cannot name (expr.diff); sp.diff is not
                 self.hits.append((self.methods[node.attr], node.lineno))
+            if isinstance(node, ast.Attribute) and (
+                    node.attr in _DYNAMIC_ATTRIBUTES or found in _DYNAMIC_DOTTED):
+                self.mentioned.update(self.module.definitions)
         for child in ast.iter_child_nodes(node):
             self._visit(child, scopes)
 
