@@ -142,9 +142,10 @@ def test_length_bound():
 
 
 def test_node_bound():
-    """Is an answer with too many parts refused?"""
-    with pytest.raises(ParseError, match="parts; the limit is 600"):
-        parse_answer("+".join(["x*y"] * 200))
+    """Is an answer with too many parts refused as too large (not as wrong)?"""
+    with pytest.raises(ParseError, match="parts; the limit is 1000") as info:
+        parse_answer("+".join(["x*y"] * 400))
+    assert info.value.too_large
 
 
 def test_depth_bound():

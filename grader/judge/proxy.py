@@ -13,12 +13,16 @@ from grader.sandbox.client import Sandbox
 
 
 def _sympy_builder(tree):
-    from grader.symbolic.tree import from_tree
+    """Rebuild a SymPy answer from its tree; a refusal carries a learner-safe ``learner_text``
+    (an unsupported function named, or "too large"), which ``_request`` shows."""
+    from grader.symbolic.tree import from_tree, learner_message
 
     try:
         return from_tree(tree)
     except (TypeError, ValueError) as err:
-        raise wire.WireError(f"unsupported SymPy expression: {err}") from None
+        failure = wire.WireError(f"unsupported SymPy expression: {err}")
+        failure.learner_text = learner_message(err)
+        raise failure from None
 
 
 class StudentModule:
@@ -120,7 +124,8 @@ class StudentModule:
             raise failure
         try:
             return wire.from_json(answer.get("value"), sympy_builder=_sympy_builder)
-        except wire.WireError:
-            raise StudentCodeError("unsupported", "unsupported return value (not plain data, "
-                                   "or too large): return plain numbers, lists, numpy arrays "
-                                   "or SymPy expressions.") from None
+        except wire.WireError as err:
+            text = getattr(err, "learner_text", None) or (
+                "unsupported return value (not plain data, or too large): return plain "
+                "numbers, lists, numpy arrays or SymPy expressions.")
+            raise StudentCodeError("unsupported", text) from None

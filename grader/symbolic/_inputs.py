@@ -5,40 +5,45 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ._safe import Limits
+from ._safe import Limits, SymbolicInputError
 from .parse import parse_answer
 
 
-def coerce(obj: object, names: set[str], limits: Limits, like=None):
+def coerce(obj: object, names: set[str], limits: Limits, like=None,
+           deadline: float | None = None):
     r"""An answer or reference as a SymPy expression or Matrix.
 
-    Text is parsed safely (`names` are the known variables); a list (of expressions or of
-    text) becomes a column vector, a list of rows a matrix; a flat list next to a 1xn `like`
-    becomes a row. Raises SymbolicInputError (unreadable text) or TypeError (other types).
+    Text is parsed safely (`names` are the known variables), by `deadline`; a list (of
+    expressions or of text) becomes a column vector, a list of rows a matrix; a flat list
+    next to a 1xn `like` becomes a row. Raises SymbolicInputError (unreadable text, or too
+    large) or TypeError (other types).
     """
     if isinstance(obj, str):
-        return parse_answer(obj, names, limits=limits)
+        return parse_answer(obj, names, limits=limits, deadline=deadline)
     if isinstance(obj, np.ndarray):
         obj = obj.tolist()
     if isinstance(obj, (list, tuple)):
         rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in obj]
         if not rows or len({len(r) for r in rows}) != 1:
             raise TypeError("a vector or matrix must be a non-empty list of equal-length rows")
-        m = sp.Matrix([[scalar(x, names, limits) for x in r] for r in rows])
+        if len(rows) * len(rows[0]) > limits.max_entries:
+            raise SymbolicInputError(f"a matrix may have at most {limits.max_entries} entries",
+                                     too_large=True)
+        m = sp.Matrix([[scalar(x, names, limits, deadline) for x in r] for r in rows])
         if isinstance(like, sp.MatrixBase) and like.rows == 1 and m.cols == 1:
             m = m.T  # a flat list carries no orientation: match a row reference
         return m
     if isinstance(obj, sp.MatrixBase):
         return sp.Matrix(obj)
-    return scalar(obj, names, limits)
+    return scalar(obj, names, limits, deadline)
 
 
-def scalar(x: object, names: set[str], limits: Limits) -> sp.Expr:
+def scalar(x: object, names: set[str], limits: Limits, deadline: float | None = None) -> sp.Expr:
     r"""One entry: a SymPy expression, a Python/numpy number, or text (parsed safely)."""
     if isinstance(x, sp.Basic) and not isinstance(x, sp.MatrixBase):
         return x
     if isinstance(x, str):
-        value = parse_answer(x, names, limits=limits)
+        value = parse_answer(x, names, limits=limits, deadline=deadline)
         if isinstance(value, sp.MatrixBase):
             raise TypeError("a vector entry must be a single expression, not [...]")
         return value

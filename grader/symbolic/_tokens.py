@@ -4,6 +4,12 @@ It accepts ASCII only, turns ``^`` into ``**``, inserts the ``*`` of implicit mu
 (``2x``, ``2(x+1)``, ``(a)(b)``), bounds literals (digits, exponents) and nesting, and
 records for every character of the rewritten text where it came from, so that errors can
 quote the learner's own text.
+
+``lambda`` is a Python keyword but a common variable name (a regularisation weight, a rate).
+The token ``lambda`` becomes the identifier :data:`LAMBDA` (``lambda_``), which nobody can
+type (names ending in ``_`` are refused) and which the parser reads as ``Symbol('lambda')``.
+Where the text looks like a Python lambda expression (``lambda:`` or ``lambda y:``) it is
+refused instead, so no lambda can ever reach Python's parser.
 """
 
 from __future__ import annotations
@@ -16,6 +22,10 @@ from ._safe import Limits, SymbolicInputError
 
 class ParseError(SymbolicInputError):
     r"""Typed text the parser refuses; the message names the offending part."""
+
+
+#: What the token ``lambda`` becomes in the text handed to Python's parser.
+LAMBDA = "lambda_"
 
 
 _TOKEN = re.compile(
@@ -69,6 +79,7 @@ def rewrite(
         if kind != "ws":
             tokens.append((kind, tok, pos))
         pos = m.end()
+    _refuse_lambda_expressions(tokens)
 
     out: list[str] = []
     origin: list[int] = []
@@ -82,6 +93,7 @@ def rewrite(
                     f"your answer is nested more than {limits.max_depth} levels deep",
                     part=tok,
                     position=start,
+                    too_large=True,
                 )
         elif tok in ")]":
             depth -= 1
@@ -90,11 +102,33 @@ def rewrite(
             if prev[2] + len(prev[1]) != start:
                 out.append(" ")
                 origin.append(start - 1)
-        piece = "**" if tok == "^" else tok
-        out.append(piece)
-        origin.extend([start] * len(piece) if tok == "^" else range(start, start + len(tok)))
+        if tok == "^":
+            out.append("**")
+            origin.extend([start, start])
+        elif kind == "name" and tok == "lambda":
+            out.append(LAMBDA)
+            origin.extend([*range(start, start + 6), start + 5])
+        else:
+            out.append(tok)
+            origin.extend(range(start, start + len(tok)))
         prev = (kind, tok, start)
     return "".join(out), origin
+
+
+def _refuse_lambda_expressions(tokens: list[tuple[str, str, int]]) -> None:
+    """Refuse ``lambda:`` and ``lambda y:`` / ``lambda y, z:``: a Python lambda, not a name."""
+    for k, (kind, tok, start) in enumerate(tokens):
+        if kind != "name" or tok != "lambda":
+            continue
+        after = [t for _, t, _ in tokens[k + 1 : k + 3]]
+        if after[:1] == [":"] or (len(after) == 2 and tokens[k + 1][0] == "name"
+                                  and after[1] in (":", ",")):
+            raise ParseError("lambda is not allowed (a Python lambda expression); a variable "
+                             "called lambda is fine", part="lambda", position=start)
+
+
+def _is_name(kind: str, tok: str) -> bool:
+    return kind == "name" and (tok == "lambda" or not keyword.iskeyword(tok))
 
 
 def _between(prev, cur, text, implicit, out, origin) -> None:
@@ -115,8 +149,8 @@ def _between(prev, cur, text, implicit, out, origin) -> None:
                 part=ptok + tok,
                 position=pstart,
             )
-    left = pkind == "num" or ptok in (")", "]") or (pkind == "name" and not keyword.iskeyword(ptok))
-    right = kind in ("num", "name") and not keyword.iskeyword(tok)
+    left = pkind == "num" or ptok in (")", "]") or _is_name(pkind, ptok)
+    right = kind == "num" or _is_name(kind, tok)
     if not (left and (right or tok == "(")):
         return
     if pkind == "name" and tok == "(":
@@ -150,10 +184,12 @@ def _check_literal(tok: str, pos: int, limits: Limits) -> None:
             f"the number {tok[:20]}... has more than {limits.max_digits} digits",
             part=tok,
             position=pos,
+            too_large=True,
         )
     if exponent and abs(int(exponent)) > 100:
         raise ParseError(
             f"the number {tok} is too large or too small (exponent limit 100)",
             part=tok,
             position=pos,
+            too_large=True,
         )

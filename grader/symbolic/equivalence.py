@@ -4,16 +4,27 @@ r"""Is the learner's answer the same function as the reference? Three-valued, ne
 ``a.equals(b)`` can return None; random float points alone accept an answer that is off by
 ``exp(-40)`` and reject a right one through cancellation. :func:`check_equivalent` does:
 
-1. **Read.** Text goes through the safe parser; lists become column vectors. A shape
-   mismatch is decided first (a transposed Jacobian is named as such).
+1. **Read**, within the time limit. Text goes through the safe parser; lists become column
+   vectors. An answer over a size limit, or one that cannot be read in time, is
+   "undetermined: too large" (it may be right). A shape mismatch is decided first (a
+   transposed Jacobian is named as such).
 2. **Sample.** Each variable is drawn from its declared domain (or one inferred from the
-   reference, see :mod:`.domains`); points where the reference is undefined are redrawn.
-3. **Screen in float64** at all points at once, with a tolerance scaled by the largest term
-   of every sum (so cancellation does not look like a difference).
-4. **Re-check in 50 digits** (and 100 if needed) every point that looks different before
-   rejecting, and **confirm** agreement at three points in 50 digits: an ``exp(-40)``
-   offset next to O(1) values is 18 orders of magnitude above the 50-digit noise.
-5. **Explain.** A rejection names the point, both values and the slip (:mod:`.slips`).
+   reference, see :mod:`.domains`), at ordinary and wide scales, plus points on both sides
+   of every kink of either expression (:mod:`.kinks`). Points where the reference is
+   undefined are redrawn; a point where float64 overflows is kept if mpmath can evaluate
+   the reference there.
+3. **Screen in float64** at all points at once, to a relative tolerance of :math:`10^{-9}`.
+   Points that look different (cancellation included), and points float64 cannot
+   evaluate, go to:
+4. **High precision** (:meth:`_Checker.hp_compare`): mpmath at 50, 100, 200 ... digits,
+   each value with a running bound on its own error (so ``(1 - cos x)/x**2`` at
+   :math:`x = 10^{-7}`, where 50 digits leave only 37, is judged by its real error, not by
+   the size of its terms). Equal means equal to 40 digits; different means different
+   beyond 10 times the error bound.
+   Three more points are confirmed this way before accepting: an ``exp(-40)`` offset next
+   to O(1) values is 22 orders of magnitude above the tolerance.
+5. **Explain.** A rejection names the point, both values (with enough digits to differ,
+   or as "correct + difference") and the slip (:mod:`.slips`).
 6. **Prove (optional).** With ``prove=True`` an accepted answer is sent to ``simplify`` in a
    forked child under hard time and memory limits; success only adds ``proved=True``.
 
@@ -38,6 +49,7 @@ from . import slips
 from ._prove import prove_zero
 from ._safe import DEFAULT_LIMITS, Limits, SymbolicInputError, unique_nodes
 from .domains import Domain, as_domain, infer_domains
+from .kinks import kink_points
 from .numeric import EvalTimeout, Unsupported, float_values, mp_value
 
 __all__ = ["Verdict", "check_equivalent"]
@@ -56,7 +68,8 @@ class Verdict:
         answer_value, reference_value: both values there (the differing entry for matrices).
         entry: (row, col) of that entry for matrices, else None.
         slip: "wrong_sign", "constant_factor", "constant_term", "transposed",
-            "different_variables", "shape", "undefined", "invalid_answer", or None.
+            "different_variables", "shape", "undefined", "invalid_answer", or None; for an
+            undetermined verdict, "too_large" when a size or time limit stopped the reading.
         message: learner-facing text: the point, both values, the slip stated plainly.
         points: how many points were compared.
     """
@@ -97,7 +110,8 @@ def check_equivalent(
         reference: the correct expression, Matrix or list (trusted; text is parsed safely).
         variables: name or Symbol -> domain ("real", "positive", "negative", "unit",
             ``(lo, hi)`` or a :class:`Domain`); undeclared variables are inferred.
-        time_limit: seconds for the numeric check; past it the verdict is "undetermined".
+        time_limit: seconds for the whole check, reading the answer included; past it the
+            verdict is "undetermined".
         prove: also try ``simplify`` in a child process to label the verdict "proved".
         prove_time_limit, prove_memory_mb: hard limits of that child.
         n_points: float64 sample points (3 of them are re-checked in 50 digits).
@@ -114,14 +128,21 @@ def check_equivalent(
     deadline = time.monotonic() + time_limit
     declared = {(k.name if isinstance(k, sp.Symbol) else str(k)): as_domain(v)
                 for k, v in (variables or {}).items()}
-    ref = _in.coerce(reference, set(declared), limits)
+    try:
+        ref = _in.coerce(reference, set(declared), limits, deadline=deadline)
+    except SymbolicInputError as err:
+        if err.too_large:
+            return _too_large(what, err)
+        raise
     known = set(declared) | {s.name for s in _in.free(ref)}
     try:
-        ans = _in.coerce(answer, known, limits, like=ref)
+        ans = _in.coerce(answer, known, limits, like=ref, deadline=deadline)
         for e in (ans, ref):
             for entry in _in.entries(e):
                 unique_nodes(entry, limits.max_tree_nodes)
     except SymbolicInputError as err:
+        if err.too_large:
+            return _too_large(what, err)
         return Verdict(NOT_EQUIVALENT, slip="invalid_answer",
                        message=f"Could not check your {what}: {err}")
     except TypeError as err:
@@ -149,6 +170,18 @@ def check_equivalent(
             verdict = Verdict(EQUIVALENT, proved=True, points=verdict.points,
                               message=verdict.message + " SymPy also proved it symbolically.")
     return verdict
+
+
+def _too_large(what: str, err: SymbolicInputError) -> Verdict:
+    return Verdict(UNDETERMINED, slip="too_large", message=(
+        f"Could not check your {what}: it is too large to check ({err}); it was not "
+        "rejected. Is there a shorter way to write it?"))
+
+
+# High precision: the tolerance, the first and the last working precision (digits).
+_TOL = mpmath.mpf(10) ** -40
+_FIRST_DPS, _MAX_DPS = 50, 800
+_EQUAL, _DIFFERS, _UNKNOWN = "equal", "differs", "unknown"
 
 
 class _Checker:
@@ -202,24 +235,41 @@ class _Checker:
                 f"Could not check your {self.what}: the correct one is undefined at almost "
                 "every point tried (" + ", ".join(f"{n} {domains[n].describe()}"
                                                   for n in names) + ")."))
+        near = kink_points(a_list + r_list, domains, points[:2], self.deadline)
+        points += self.defined(r_list, names, near)
         env = {n: np.array([float(p[n]) for p in points]) for n in names}
-        suspects = set()
+        suspect = np.zeros(len(points), dtype=bool)
+        blind = np.zeros(len(points), dtype=bool)
         for a, r in zip(a_list, r_list, strict=True):
-            av, a_scale = float_values(a, env, self.deadline)
-            rv, r_scale = float_values(r, env, self.deadline)
-            tol = 1e-9 * (np.abs(av) + np.abs(rv)) + 1e-11 * (a_scale + r_scale) + 1e-300
-            bad = ~(np.abs(av - rv) <= tol)
-            suspects.update(np.flatnonzero(bad).tolist())
-        order = sorted(suspects)[:6]
-        order += [i for i in (0, len(points) // 2, len(points) - 1) if i not in suspects]
-        for i in order:
-            found = self.hp_point(a_list, r_list, points[i])
-            if found is not None:
-                return self.reject(a_list, r_list, points, i, *found) if explain else \
+            av, _ = float_values(a, env, self.deadline)
+            rv, _ = float_values(r, env, self.deadline)
+            finite = np.isfinite(av) & np.isfinite(rv)
+            # Relative to the values only: cancellation (in either) makes a point suspect,
+            # to be decided in high precision, never "agreeing" by the size of its terms.
+            with np.errstate(all="ignore"):
+                tol = 1e-9 * (np.abs(av) + np.abs(rv)) + 1e-300
+                suspect |= finite & ~(np.abs(av - rv) <= tol)
+            blind |= ~finite
+        agree = np.flatnonzero(~suspect & ~blind).tolist()
+        confirm = [agree[j] for j in sorted({0, len(agree) // 2, len(agree) - 1})
+                   if 0 <= j < len(agree)]
+        order = np.flatnonzero(suspect).tolist() + np.flatnonzero(blind & ~suspect).tolist()
+        checked = unknown = 0
+        for i in order + confirm:
+            outcome = self.hp_point(a_list, r_list, points[i])
+            if outcome[0] == _DIFFERS:
+                return self.reject(a_list, r_list, points, i, *outcome[1:]) if explain else \
                     Verdict(NOT_EQUIVALENT)
-        return Verdict(EQUIVALENT, points=len(points), message=(
-            f"Your {self.what} is correct (it matches at {len(points)} points, "
-            "3 of them re-checked in 50 digits)."))
+            checked += outcome[0] == _EQUAL
+            unknown += outcome[0] == _UNKNOWN
+        matched = len(agree) - len(confirm) + checked
+        if matched < 3 or checked == 0:
+            return Verdict(UNDETERMINED, points=matched, message=(
+                f"Could not decide whether your {self.what} is right: it could be evaluated "
+                f"reliably at only {matched} points; it was not rejected."))
+        return Verdict(EQUIVALENT, points=matched, message=(
+            f"Your {self.what} is correct (it matches at {matched} points, {checked} of them "
+            "re-checked in high precision)."))
 
     def sample(self, r_list, names, domains) -> list[dict[str, Fraction]]:
         kept: list[dict[str, Fraction]] = []
@@ -227,35 +277,74 @@ class _Checker:
             batch = 2 * self.n_points
             cols = {n: domains[n].sample(self.rng, batch) for n in names}
             cand = [{n: cols[n][i] for n in names} for i in range(batch)]
-            env = {n: np.array([float(v) for v in cols[n]]) for n in names}
-            ok = np.ones(batch, dtype=bool)
-            for r in r_list:
-                ok &= np.isfinite(float_values(r, env, self.deadline)[0])
-            kept += [c for c, good in zip(cand, ok, strict=True) if good]
+            kept += self.defined(r_list, names, cand)
             if len(kept) >= self.n_points:
                 break
         return kept[: self.n_points]
 
-    def hp_point(self, a_list, r_list, point):
-        """None if all entries agree in high precision at `point`, else (k, a, r)."""
-        for k, (a, r) in enumerate(zip(a_list, r_list, strict=True)):
-            differs, av, rv = self.hp_differs(a, r, point)
-            if differs:
-                return k, av, rv
-        return None
+    def defined(self, r_list, names, cand) -> list[dict[str, Fraction]]:
+        """The candidates where the reference is defined: in float64, or else in mpmath
+        (float64 overflows where a sigmoid's gradient at x = -750 is a perfectly good 1e-326).
+        """
+        if not cand:
+            return []
+        env = {n: np.array([float(c[n]) for c in cand]) for n in names}
+        ok = np.ones(len(cand), dtype=bool)
+        for r in r_list:
+            ok &= np.isfinite(float_values(r, env, self.deadline)[0])
+        for i in np.flatnonzero(~ok)[: self.n_points]:
+            values = [mp_value(r, cand[i], 30, self.deadline) for r in r_list]
+            ok[i] = all(mpmath.isfinite(v.value) and not v.clamped for v in values)
+        return [c for c, good in zip(cand, ok, strict=True) if good]
 
-    def hp_differs(self, a, r, point):
-        for dps in (50, 100):
-            av, a_scale = mp_value(a, point, dps, self.deadline)
-            rv, r_scale = mp_value(r, point, dps, self.deadline)
-            if not mpmath.isfinite(rv):
-                return False, av, rv  # the reference is undefined here: no evidence
+    def hp_point(self, a_list, r_list, point):
+        """(_EQUAL,), (_UNKNOWN,) or (_DIFFERS, entry k, answer value, reference value)."""
+        outcome = (_EQUAL,)
+        for k, (a, r) in enumerate(zip(a_list, r_list, strict=True)):
+            verdict, av, rv = self.hp_compare(a, r, point)
+            if verdict == _DIFFERS:
+                return _DIFFERS, k, av, rv
+            if verdict == _UNKNOWN:
+                outcome = (_UNKNOWN,)
+        return outcome
+
+    def hp_compare(self, a, r, point):
+        r"""Compare at one point in high precision: (_EQUAL | _DIFFERS | _UNKNOWN, a, r).
+
+        At 50 digits, then 100, 200 ... 800 while undecided, both values come with a
+        running bound on their error (:func:`.numeric.mp_value`): cancellation, and every
+        later division that magnifies it, is in the bound. With :math:`m = \max(|a|, |r|)`:
+        equal means difference and error bound both at most :math:`10^{-40} m`; different
+        means difference above :math:`10^{-40} m` and above 10 times the error bound; an
+        answer undefined (at two precisions) where the reference is defined is different.
+        Unknown: the reference is undefined here, an artificial overflow bound fired, or
+        800 digits did not settle it (values that are 0 only up to rounding, or an answer
+        that cancels huge terms). The size of the terms that cancel never widens the
+        tolerance: 2x plus huge terms that cancel is not x.
+        """
+        undefined_before = False
+        dps = _FIRST_DPS
+        while True:
+            av_, rv_ = (mp_value(a, point, dps, self.deadline),
+                        mp_value(r, point, dps, self.deadline))
+            av, rv = av_.value, rv_.value
+            if av_.clamped or rv_.clamped or not mpmath.isfinite(rv):
+                return _UNKNOWN, av, rv  # no evidence either way here
             if not mpmath.isfinite(av):
-                return True, av, rv
-            scale = abs(av) + abs(rv) + a_scale + r_scale
-            if abs(av - rv) <= max(mpmath.mpf(10) ** (10 - dps), self.floor) * scale:
-                return False, av, rv
-        return True, av, rv
+                if undefined_before:
+                    return _DIFFERS, av, rv
+                undefined_before = True
+            else:
+                size = max(abs(av), abs(rv))
+                diff, err = abs(av - rv), av_.error + rv_.error
+                limit = max(_TOL, self.floor) * size
+                if diff <= limit and err <= limit:
+                    return _EQUAL, av, rv
+                if diff > limit and diff > 10 * err:
+                    return _DIFFERS, av, rv
+            if dps >= _MAX_DPS:
+                return _UNKNOWN, av, rv
+            dps *= 2
 
     def reject(self, a_list, r_list, points, i, k, av, rv) -> Verdict:
         with mpmath.workdps(50):  # slip arithmetic on 50-digit values needs 50 digits
@@ -269,11 +358,14 @@ class _Checker:
                                        "negative number, or a division by zero?), but the "
                                        f"correct {self.what} is not.")
         else:
-            others = [p for j, p in enumerate(points) if j != i][:3]
+            # Slips are recognised at ordinary-sized points (a constant term of exp(-40) is
+            # invisible next to the values at x = 500).
+            others = sorted((p for j, p in enumerate(points) if j != i),
+                            key=lambda p: max((abs(v) for v in p.values()), default=0))[:3]
             ans_vals, ref_vals = [], []
             for p in [point, *others]:
-                pa = [mp_value(a, p, 50, self.deadline)[0] for a in a_list]
-                pr = [mp_value(r, p, 50, self.deadline)[0] for r in r_list]
+                pa = [mp_value(a, p, 50, self.deadline).value for a in a_list]
+                pr = [mp_value(r, p, 50, self.deadline).value for r in r_list]
                 if all(mpmath.isfinite(v) for v in pa + pr):
                     ans_vals.append(pa)
                     ref_vals.append(pr)
@@ -286,7 +378,7 @@ class _Checker:
             lines.append(f"  entry    {slips.fmt_entry(k, self.shape)}")
         lines.append(f"  yours    {slips.fmt_value(av, rv)}")
         if self.show_reference:
-            lines.append(f"  correct  {slips.fmt_value(rv, av)}")
+            lines.append(f"  correct  {slips.fmt_value(rv, av, anchor=True)}")
         if text:
             lines.append(f"  slip     {text}")
         return Verdict(NOT_EQUIVALENT, counterexample={n: float(v) for n, v in point.items()},

@@ -121,10 +121,11 @@ def _constant_term(ans, ref):
     best = None
     for k in range(n):
         diffs = [p_a[k] - p_r[k] for p_a, p_r in zip(ans, ref, strict=True)]
-        scale = max(max(abs(p[k]) for p in ans), max(abs(p[k]) for p in ref))
-        if not all(_close(d, diffs[0], scale) for d in diffs):
+        scales = [max(abs(p_a[k]), abs(p_r[k])) for p_a, p_r in zip(ans, ref, strict=True)]
+        if not all(_close(d, diffs[0], max(s, scales[0])) for d, s in zip(diffs, scales,
+                                                                           strict=True)):
             return None
-        if abs(diffs[0]) > _RTOL * scale and best is None:
+        if abs(diffs[0]) > _RTOL * scales[0] and best is None:
             best = (k, diffs[0])
     return best
 
@@ -134,6 +135,8 @@ def fmt_number(v) -> str:
     v = mpmath.mpf(v)
     if v == 0:
         return "0"
+    if not mpmath.isfinite(v) or not 1e-300 < abs(v) < 1e300:
+        return mpmath.nstr(v, 6)
     frac = Fraction(float(v)).limit_denominator(12)
     exact = mpmath.mpf(frac.numerator) / frac.denominator
     if abs(v - exact) <= _RTOL * abs(v):
@@ -153,16 +156,30 @@ def fmt_number(v) -> str:
     return mpmath.nstr(v, 6)
 
 
-def fmt_value(v, other) -> str:
-    r"""`v` with enough digits to show how it differs from `other` (6 to 30 digits)."""
+def fmt_value(v, other, anchor: bool = False) -> str:
+    r"""`v` with enough digits to differ visibly from `other` (6 to 40 digits).
+
+    Two values that differ only beyond the 40th digit would print alike, so then the
+    answer is written as the other value plus the difference (``0.5 + 1.2e-45``) and the
+    `anchor` (the correct value) with 12 digits: what is shown always differs.
+    """
     if not mpmath.isfinite(v):
         return "undefined" if mpmath.isnan(v) else ("inf" if v > 0 else "-inf")
-    digits = 6
-    if mpmath.isfinite(other) and v != other:
-        rel = abs(v - other) / max(abs(v), abs(other))
-        if rel > 0:
-            digits = int(min(30, max(6, -int(mpmath.log10(rel)) + 3)))
-    return mpmath.nstr(v, digits)
+    if not mpmath.isfinite(other) or v == other:
+        return mpmath.nstr(v, 6)
+    rel = abs(v - other) / max(abs(v), abs(other))
+    digits = int(max(6, -int(mpmath.log10(rel)) + 3))
+    if digits <= _MAX_SHOWN:
+        for extra in range(4):  # rounding can make two 6-digit strings coincide
+            if mpmath.nstr(v, digits + extra) != mpmath.nstr(other, digits + extra):
+                return mpmath.nstr(v, digits + extra)
+    if anchor:
+        return mpmath.nstr(v, 12)
+    sign = "+" if v > other else "-"
+    return f"{mpmath.nstr(other, 12)} {sign} {mpmath.nstr(abs(v - other), 3)}"
+
+
+_MAX_SHOWN = 40
 
 
 def fmt_point(point: dict[str, Fraction]) -> str:

@@ -13,6 +13,7 @@ Format (every node is a list whose first item names its type)::
     ["pi"]  ["E"]  ["oo"]  ["-oo"]  ["zoo"]  ["nan"]  ["true"]  ["false"]
     ["Add", a, b, ...]   ["Mul", a, b, ...]   ["Pow", base, exponent]
     ["exp", a]  ["log", a]  ["Abs", a]  ["Max", a, b, ...]  ["Heaviside", a, h0]  ...
+                                       (every class of :data:`._functions.TREE_FUNCTIONS`)
     ["Piecewise", [expr, cond], [expr, cond], ...]
     ["StrictLessThan", a, b]  ["LessThan", a, b]  ...  ["And", ...]  ["Or", ...]  ["Not", a]
     ["Matrix", rows, cols, [entry, entry, ...]]   (row-major)
@@ -22,6 +23,12 @@ Format (every node is a list whose first item names its type)::
 assumptions, ``["Float", "0.1"]`` as a float's repr, class names for constants (``["Pi"]``,
 ``["Exp1"]``, ``["Infinity"]``, ...), ``["ExprCondPair", expr, cond]`` inside a Piecewise,
 and ``["Matrix", [[entry, ...], ...]]`` as a list of rows.
+
+Rebuilding counts against a deadline and the size limits of :mod:`._safe`; a refusal for
+size or time has ``too_large=True``. Every :class:`TreeError` also carries ``learner``: a
+short message that is safe to show, built from fixed text and, at most, a node name that is
+a plain identifier of at most 40 characters (the tree comes from the sandbox, so nothing
+else of it is repeated).
 """
 
 from __future__ import annotations
@@ -32,34 +39,63 @@ import mpmath
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from ._functions import TREE_FUNCTIONS, log_of
 from ._safe import (
     DEFAULT_LIMITS,
+    Budget,
     Limits,
     SymbolicInputError,
     build_function,
-    check_number,
     safe_add,
     safe_mul,
     safe_pow,
 )
 
-__all__ = ["TreeError", "from_tree", "to_tree"]
+__all__ = ["TreeError", "from_tree", "learner_message", "to_tree"]
 
 MAX_TREE_DEPTH = 200
 
 
 class TreeError(SymbolicInputError):
-    r"""A tree (or SymPy object) outside the whitelist, or too large."""
+    r"""A tree (or SymPy object) outside the whitelist, or too large.
+
+    Attributes:
+        learner: a short message that is safe to show to the learner.
+    """
+
+    def __init__(self, message: str, learner: str | None = None, too_large: bool = False):
+        super().__init__(message, too_large=too_large)
+        self.learner = learner or ("your SymPy expression could not be read "
+                                   "(malformed data from your code)")
 
 
-_FUNCTIONS: dict[str, type] = {
-    cls.__name__: cls
-    for cls in (
-        sp.exp, sp.log, sp.Abs, sp.sign, sp.sin, sp.cos, sp.tan, sp.sinh, sp.cosh, sp.tanh,
-        sp.asin, sp.acos, sp.atan, sp.erf, sp.Heaviside, sp.re, sp.im, sp.Max, sp.Min,
-    )
-}
-_ARITY = {"Heaviside": (1, 2), "Max": (1, 64), "Min": (1, 64)}
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}\Z")
+_UNEVALUATED = {"Integral": "an integral", "Sum": "a sum", "Product": "a product",
+                "Limit": "a limit", "Subs": "a substitution"}
+
+
+def learner_message(err: BaseException) -> str:
+    r"""What the learner sees when their SymPy answer cannot be rebuilt: short and safe."""
+    if isinstance(err, TreeError) and not err.too_large:
+        return err.learner
+    if isinstance(err, SymbolicInputError) and err.too_large:
+        # Size messages are fixed text with numbers and whitelisted node names only.
+        return f"your SymPy expression is too large to check: {str(err)[:200]}"
+    return "your SymPy expression could not be read (malformed data from your code)"
+
+
+def _unsupported(kind: object, n: int) -> TreeError:
+    name = kind if isinstance(kind, str) and _PLAIN.match(kind) else None
+    message = f"unsupported tree node {str(kind)[:40]!r} with {n} arguments"
+    if name in _UNEVALUATED:
+        return TreeError(message, f"your answer contains {_UNEVALUATED[name]} that SymPy left "
+                                  f"unevaluated ({name}); call .doit() on it or write the result")
+    if name is None:
+        return TreeError(message, "an unsupported SymPy function in your answer: write it with "
+                                  "exp, log, sqrt, sin, cos, tanh, Abs, Max, Piecewise ...")
+    return TreeError(message, f"unsupported SymPy function `{name}` in your answer: write it "
+                              "with exp, log, sqrt, sin, cos, tanh, Abs, Max, Piecewise ...")
+
 
 _BOOLEANS: dict[str, type] = {
     cls.__name__: cls
@@ -71,7 +107,8 @@ _BOOLEANS: dict[str, type] = {
 
 _CONSTANTS = {
     "pi": sp.pi, "E": sp.E, "oo": sp.oo, "-oo": -sp.oo, "zoo": sp.zoo, "nan": sp.nan,
-    "true": sp.true, "false": sp.false,
+    "true": sp.true, "false": sp.false, "EulerGamma": sp.EulerGamma,
+    "GoldenRatio": sp.GoldenRatio,
 }
 _CONSTANT_NAMES = {id(v): k for k, v in _CONSTANTS.items()}
 _CONSTANTS.update({  # class names, as grader/wire.py writes them
@@ -141,7 +178,7 @@ def _to(e: object, depth: int, counter: list[int], limits: Limits) -> list:
                                         _to(c, depth + 2, counter, limits)] for x, c in e.args]]
             return [cls.__name__, *kids()]
     cname = type(e).__name__
-    if _FUNCTIONS.get(cname) is type(e) or _BOOLEANS.get(cname) is type(e):
+    if TREE_FUNCTIONS.get(cname, (None,))[0] is type(e) or _BOOLEANS.get(cname) is type(e):
         return [cname, *kids()]
     raise TreeError(_unsupported_message(e))
 
@@ -160,7 +197,8 @@ def _unsupported_message(e: object) -> str:
 
 
 # --------------------------------------------------------------------------- from_tree
-def from_tree(tree: object, *, limits: Limits = DEFAULT_LIMITS) -> sp.Expr | sp.Matrix:
+def from_tree(tree: object, *, limits: Limits = DEFAULT_LIMITS,
+              deadline: float | None = None) -> sp.Expr | sp.Matrix:
     r"""Rebuild a SymPy expression or Matrix from a plain-data tree, safely.
 
     Only the node types of the module docstring are accepted; containers must be exactly
@@ -172,9 +210,16 @@ def from_tree(tree: object, *, limits: Limits = DEFAULT_LIMITS) -> sp.Expr | sp.
     from the sandbox is hostile until proven otherwise. (A tree made by :func:`to_tree`
     from an ordinary expression comes back equal to it.)
 
+    Args:
+        tree: the plain-data tree.
+        limits: size bounds.
+        deadline: a ``time.monotonic()`` value to finish by (default: ``limits.read_seconds``
+            from now); past it the rebuild stops with a too-large TreeError.
     Raises:
-        TreeError: anything else, naming the offending node.
+        TreeError: anything else, naming the offending node (``err.learner`` is safe to
+            show; ``err.too_large`` marks size and time limits).
     """
+    budget = Budget(limits, deadline)
     counter = [0]
     if type(tree) is list and len(tree) == 2 and tree[0] == "Matrix":
         rows = tree[1]
@@ -188,26 +233,31 @@ def from_tree(tree: object, *, limits: Limits = DEFAULT_LIMITS) -> sp.Expr | sp.
             raise TreeError("a Matrix node is ['Matrix', rows, cols, [entries]]")
         rows, cols, entries = tree[1], tree[2], tree[3]
         if not (0 < rows and 0 < cols and rows * cols <= limits.max_entries):
-            raise TreeError(f"a matrix must have 1 to {limits.max_entries} entries")
+            raise TreeError(f"a matrix must have 1 to {limits.max_entries} entries",
+                            too_large=rows * cols > limits.max_entries)
         if len(entries) != rows * cols:
             raise TreeError(f"a {rows}x{cols} matrix needs {rows * cols} entries")
-        built = [_from(x, 1, counter, limits) for x in entries]
+        built = [_from(x, 1, counter, budget) for x in entries]
         return sp.Matrix(rows, cols, built)
-    return _from(tree, 0, counter, limits)
+    return _from(tree, 0, counter, budget)
 
 
 def _int(text: object, what: str) -> int:
     if type(text) is not str or not _INT.match(text):
-        raise TreeError(f"{what} must be a string of at most 400 digits")
+        raise TreeError(f"{what} must be a string of at most 400 digits",
+                        too_large=type(text) is str and len(text) > 400)
     return int(text)
 
 
-def _from(node: object, depth: int, counter: list[int], limits: Limits):
+def _from(node: object, depth: int, counter: list[int], budget: Budget):
+    limits = budget.limits
     counter[0] += 1
     if counter[0] > limits.max_tree_nodes:
-        raise TreeError(f"the expression has more than {limits.max_tree_nodes} nodes")
+        raise TreeError(f"the expression has more than {limits.max_tree_nodes} nodes",
+                        too_large=True)
     if depth > MAX_TREE_DEPTH:
-        raise TreeError(f"the expression is nested more than {MAX_TREE_DEPTH} levels deep")
+        raise TreeError(f"the expression is nested more than {MAX_TREE_DEPTH} levels deep",
+                        too_large=True)
     if type(node) is not list or not node or type(node[0]) is not str:
         raise TreeError(f"a tree node must be a list starting with its type, not "
                         f"{type(node).__name__}")
@@ -217,7 +267,7 @@ def _from(node: object, depth: int, counter: list[int], limits: Limits):
     if kind == "Symbol":
         return _symbol(rest)
     if kind == "Integer" and len(rest) == 1:
-        return check_number(sp.Integer(_int(rest[0], "an Integer")), limits, "an Integer")
+        return sp.Integer(_int(rest[0], "an Integer"))
     if kind == "Rational" and len(rest) == 2:
         p, q = _int(rest[0], "a numerator"), _int(rest[1], "a denominator")
         if q == 0:
@@ -231,25 +281,33 @@ def _from(node: object, depth: int, counter: list[int], limits: Limits):
                             "['Float', '<a float as Python prints it>']")
         return sp.Float(float(rest[0]))
     if kind == "ImaginaryUnit":
-        raise TreeError("complex numbers (I) are not supported: answers are real expressions")
+        raise TreeError("complex numbers (I) are not supported: answers are real expressions",
+                        "complex numbers (sp.I) are not supported: answers are real "
+                        "expressions")
     if kind == "Derivative":
-        raise TreeError("your expression contains an unfinished derivative; call .doit() on "
-                        "it, and declare symbols real (sp.Symbol('x', real=True)) so that "
-                        "SymPy can finish the derivative")
-    if kind not in _FUNCTIONS and kind not in _BOOLEANS and kind not in _OPERATORS:
-        raise TreeError(f"unsupported tree node {kind[:40]!r} with {len(rest)} arguments")
+        text = ("your expression contains an unfinished derivative; call .doit() on it, and "
+                "declare symbols real (sp.Symbol('x', real=True)) so that SymPy can finish "
+                "the derivative")
+        raise TreeError(text, text)
+    if kind not in TREE_FUNCTIONS and kind not in _BOOLEANS and kind not in _OPERATORS:
+        raise _unsupported(kind, len(rest))
     try:
-        return _build(kind, rest, depth, counter, limits)
+        return _build(kind, rest, depth, counter, budget)
     except TreeError:
         raise
-    except SymbolicInputError as err:  # a size guard of the safe constructors
-        raise TreeError(str(err)) from None
+    except SymbolicInputError as err:  # a size or time guard of the safe constructors
+        raise TreeError(str(err), too_large=err.too_large) from None
+    except (TypeError, ValueError, ArithmeticError):  # SymPy refused the arguments
+        raise TreeError(f"a malformed {kind} node",
+                        f"your SymPy expression could not be read (a malformed {kind})"
+                        ) from None
 
 
 _OPERATORS = ("Add", "Mul", "Pow", "Piecewise")
 
 
-def _build(kind: str, rest: list, depth: int, counter: list[int], limits: Limits):
+def _build(kind: str, rest: list, depth: int, counter: list[int], budget: Budget):
+    budget.tick()
     if kind == "Piecewise":
         pairs = []
         for pair in rest:
@@ -257,23 +315,26 @@ def _build(kind: str, rest: list, depth: int, counter: list[int], limits: Limits
                 pair = pair[1:]
             if type(pair) is not list or len(pair) != 2:
                 raise TreeError("a Piecewise node holds [expr, condition] pairs")
-            pairs.append(tuple(_from(x, depth + 1, counter, limits) for x in pair))
+            pairs.append(tuple(_from(x, depth + 1, counter, budget) for x in pair))
         if not pairs:
             raise TreeError("a Piecewise node needs at least one [expr, condition] pair")
         return sp.Piecewise(*pairs, evaluate=False)
-    args = [_from(a, depth + 1, counter, limits) for a in rest]
+    args = [_from(a, depth + 1, counter, budget) for a in rest]
     what = f"a {kind} node"
     if kind == "Add" and args:
-        return safe_add(args, limits, what)
+        return safe_add(args, budget, what)
     if kind == "Mul" and args:
-        return safe_mul(args, limits, what)
+        return safe_mul(args, budget, what)
     if kind == "Pow" and len(args) == 2:
-        return safe_pow(args[0], args[1], limits, what)
-    if kind in _FUNCTIONS:
-        low, high = _ARITY.get(kind, (1, 1))
+        return safe_pow(args[0], args[1], budget, what)
+    if kind in TREE_FUNCTIONS:
+        cls, low, high = TREE_FUNCTIONS[kind]
         if not low <= len(args) <= high:
-            raise TreeError(f"{kind} takes {low} to {high} arguments, not {len(args)}")
-        return build_function(_FUNCTIONS[kind], args)
+            raise TreeError(f"{kind} takes {low} to {high} arguments, not {len(args)}",
+                            f"`{kind}` with {len(args)} arguments is not supported")
+        if kind == "log":
+            return log_of(budget, *args)
+        return build_function(cls, args, budget)
     if kind in _BOOLEANS and args:
         if kind not in ("And", "Or", "Not") and len(args) != 2:
             raise TreeError(f"{kind} takes 2 arguments")
@@ -286,17 +347,24 @@ def _build(kind: str, rest: list, depth: int, counter: list[int], limits: Limits
 def _symbol(rest: list) -> sp.Symbol:
     if len(rest) not in (1, 2) or type(rest[0]) is not str or not _NAME.match(rest[0]):
         raise TreeError("a Symbol node is ['Symbol', name, {assumptions}] with a plain name "
-                        "(letters, digits, underscores, at most 50)")
+                        "(letters, digits, underscores, at most 50)", _ODD_SYMBOL)
     if "__" in rest[0]:
-        raise TreeError(f"symbol names with double underscores ({rest[0]}) are not allowed")
+        raise TreeError(f"symbol names with double underscores ({rest[0]}) are not allowed",
+                        _ODD_SYMBOL)
     facts = rest[1] if len(rest) == 2 else {}
     if type(facts) is not dict or any(type(k) is not str or k not in _ASSUMPTIONS
                                       or type(v) is not bool for k, v in facts.items()):
-        raise TreeError(f"symbol assumptions must map {', '.join(_ASSUMPTIONS)} to True/False")
+        raise TreeError(f"symbol assumptions must map {', '.join(_ASSUMPTIONS)} to True/False",
+                        _ODD_SYMBOL)
     try:
         return sp.Symbol(rest[0], **facts)
     except Exception as err:  # contradictory assumptions, e.g. positive and negative
-        raise TreeError(f"contradictory assumptions for symbol {rest[0]}: {err}") from None
+        raise TreeError(f"contradictory assumptions for symbol {rest[0]}: {err}",
+                        _ODD_SYMBOL) from None
+
+
+_ODD_SYMBOL = ("a symbol in your answer has an unusual name or assumptions: use plain names "
+               "such as sp.Symbol('x', real=True)")
 
 
 def _float(rest: list) -> sp.Float:
