@@ -237,3 +237,17 @@ def test_every_forbidding_task_names_its_functions(exercise, test_name, kwargs):
     assert set(kwargs["functions"]) <= defined
     assert find_task_uses(tree, kwargs["forbid"], kwargs["functions"]) == []
     assert task_uses(tree, kwargs["forbid"], kwargs["functions"], GLOBAL_FORBIDDEN) == []
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnknownMarkWarning")
+def test_task_takes_functions_as_names():
+    """Does task() accept one name or a tuple for forbid and functions, and refuse a dotted or
+    empty function name (a typo would silently search nothing)?"""
+    from grader.judge.api import task
+
+    mark = task("2.3", hint="h", forbid="scipy", functions="det_elimination").mark
+    assert mark.kwargs["forbid"] == ("scipy",)
+    assert mark.kwargs["functions"] == ("det_elimination",)
+    for bad in (("Value.__mul__",), ("",), (3,)):
+        with pytest.raises(ValueError):
+            task("4.4", hint="h", forbid=("numpy",), functions=bad)
