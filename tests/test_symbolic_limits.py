@@ -247,3 +247,33 @@ def test_exact_rationals_are_bounded_while_summed():
         parse_answer(terms)
     assert info.value.too_large
     assert parse_answer("1/3 + 1/6") == sp.Rational(1, 2)
+
+
+def test_substitute_does_not_reevaluate_radicals():
+    """Does grader.symbolic.substitute (for suites that used .subs on answers) replace a
+    symbol in a radical-laden answer at once, where SymPy's subs would factor again?"""
+    from grader.symbolic import substitute
+
+    y = sp.Symbol("y")
+    answer = _decode(["Add", ["Mul", ["Symbol", "y"], *[_sqrt(_n(k)) for k in range(1, 17, 2)]],
+                      ["Mul", SYM_X, ["Symbol", "y"]]])
+    start = time.monotonic()
+    assert substitute(answer, {y: 0}) == 0
+    swapped = substitute(answer, {"y": sp.Symbol("x")})
+    assert time.monotonic() - start < SLACK
+    assert swapped.free_symbols == {sp.Symbol("x")}
+
+
+@pytest.mark.parametrize("expr", [
+    sp.Symbol("y") * sp.log(sp.Symbol("p")) + (1 - sp.Symbol("y")) * sp.log(1 - sp.Symbol("p")),
+    (sp.Symbol("a") - sp.Symbol("m")) / sp.Symbol("s") ** 2,
+    sp.Matrix([[sp.exp(sp.Symbol("y")), sp.Piecewise((0, sp.Symbol("y") < 0), (1, True))]]),
+])
+def test_substitute_agrees_with_subs(expr):
+    """Does substitute give what SymPy's subs gives on ordinary expressions?"""
+    from grader.symbolic import substitute
+
+    y, m = sp.Symbol("y"), sp.Symbol("m")
+    mapping = {y: 0, m: sp.Symbol("a")}
+    assert check_equivalent(substitute(expr, mapping), expr.subs(mapping)).status \
+        == "equivalent"

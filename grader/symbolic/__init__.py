@@ -8,6 +8,7 @@ Public API::
         -> Verdict                              # equivalent / not_equivalent / undetermined
     to_tree(expr) -> list; from_tree(tree) -> sympy.Expr | sympy.Matrix
                                                 # SymPy across the sandbox boundary
+    substitute(expr, {symbol: value})          # expr.subs without SymPy re-evaluating
     Domain, REAL, POSITIVE, NEGATIVE, UNIT, as_domain, infer_domains
     ParseError, TreeError, SymbolicInputError (ValueError subclasses), Limits
 """
@@ -16,7 +17,7 @@ from ._safe import DEFAULT_LIMITS, Limits, SymbolicInputError
 from .domains import NEGATIVE, POSITIVE, REAL, UNIT, Domain, as_domain, infer_domains
 from .equivalence import Verdict, check_equivalent
 from .parse import ParseError, parse_answer
-from .tree import TreeError, from_tree, to_tree
+from .tree import TreeError, from_tree, substitute, to_tree
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -35,5 +36,6 @@ __all__ = [
     "from_tree",
     "infer_domains",
     "parse_answer",
+    "substitute",
     "to_tree",
 ]

@@ -230,6 +230,8 @@ def safe_mul(args: list[sp.Expr], budget: Budget, what: str) -> sp.Expr:
     budget.tick()
     rationals, others = _split(args)
     number = _rational_sum(rationals, budget.limits, what, product=True)
+    if number == 0 and not any(isinstance(o, _PLAIN_NUMBERS) for o in others):
+        return sp.Integer(0)  # as SymPy: 0 times anything but oo, zoo, nan
     factors = ([number] if number != 1 or not others else []) + others
     if len(factors) == 1:
         return factors[0]

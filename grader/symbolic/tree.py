@@ -51,7 +51,7 @@ from ._safe import (
     safe_pow,
 )
 
-__all__ = ["TreeError", "from_tree", "learner_message", "to_tree"]
+__all__ = ["TreeError", "from_tree", "learner_message", "substitute", "to_tree"]
 
 MAX_TREE_DEPTH = 200
 
@@ -340,8 +340,15 @@ def _build(kind: str, rest: list, depth: int, counter: list[int], budget: Budget
             raise TreeError(f"{kind} takes 2 arguments")
         if kind == "Not" and len(args) != 1:
             raise TreeError("Not takes 1 argument")
-        return _BOOLEANS[kind](*args, evaluate=False)
+        return _relation(_BOOLEANS[kind], args)
     raise TreeError(f"a {kind} node with {len(args)} arguments is malformed")
+
+
+def _relation(cls, args):
+    """A relation or connective: decided when its arguments are rationals (or truth
+    values), otherwise unevaluated (deciding it would make SymPy ask about the numbers)."""
+    plain = all(isinstance(a, sp.Rational) or a in (sp.true, sp.false) for a in args)
+    return cls(*args, evaluate=plain)
 
 
 def _symbol(rest: list) -> sp.Symbol:
@@ -379,3 +386,66 @@ def _float(rest: list) -> sp.Float:
     with mpmath.workprec(prec):
         value = mpmath.ldexp(mpmath.mpf(man), exp)
     return sp.Float(value, precision=prec)
+
+
+# -------------------------------------------------------------------------- substitute
+def substitute(expr: sp.Basic, mapping: dict, *, limits: Limits = DEFAULT_LIMITS,
+               deadline: float | None = None) -> sp.Expr | sp.Matrix:
+    r"""``expr.subs(mapping)``, rebuilt through the safe constructors.
+
+    SymPy's own ``subs`` re-evaluates every node it touches, so on an answer that holds
+    big radicals (kept unevaluated by :mod:`._safe`) it would redo exactly the factoring
+    that issue 10 took out of reading: use this on learners' expressions instead.
+
+    Args:
+        expr: an expression or Matrix (typically a learner's answer).
+        mapping: symbol (or its name) -> value (a number or a SymPy expression); symbols
+            are matched by name, whatever their assumptions.
+        limits, deadline: as for :func:`from_tree`.
+    Raises:
+        TreeError: as :func:`from_tree` (too large, or a node outside the whitelist).
+    """
+    budget = Budget(limits, deadline)
+    values = {(k.name if isinstance(k, sp.Symbol) else str(k)):
+              (sp.Integer(v) if isinstance(v, int) else sp.Float(v) if isinstance(v, float)
+               else v) for k, v in mapping.items()}
+    memo: dict[sp.Basic, sp.Basic] = {}
+
+    def rebuild(e, depth: int):
+        if e in memo:
+            return memo[e]
+        if depth > 2 * MAX_TREE_DEPTH:
+            raise TreeError("the expression is nested too deeply", too_large=True)
+        if isinstance(e, sp.Symbol):
+            out = values.get(e.name, e)
+        elif not e.args or isinstance(e, sp.Number):
+            out = e
+        elif isinstance(e, sp.Piecewise):
+            out = sp.Piecewise(*[(rebuild(x, depth + 1), rebuild(c, depth + 1))
+                                 for x, c in e.args], evaluate=False)
+        else:
+            args = [rebuild(a, depth + 1) for a in e.args]
+            what = f"a {type(e).__name__} node"
+            if isinstance(e, sp.Add):
+                out = safe_add(args, budget, what)
+            elif isinstance(e, sp.Mul):
+                out = safe_mul(args, budget, what)
+            elif isinstance(e, sp.Pow):
+                out = safe_pow(args[0], args[1], budget, what)
+            elif TREE_FUNCTIONS.get(type(e).__name__, (None,))[0] is type(e):
+                out = build_function(type(e), args, budget)
+            elif _BOOLEANS.get(type(e).__name__) is type(e):
+                out = _relation(type(e), args)
+            else:
+                raise TreeError(_unsupported_message(e))
+        memo[e] = out
+        return out
+
+    try:
+        if isinstance(expr, sp.MatrixBase):
+            return sp.Matrix(expr.rows, expr.cols, [rebuild(v, 0) for v in expr])
+        return rebuild(expr, 0)
+    except TreeError:
+        raise
+    except SymbolicInputError as err:
+        raise TreeError(str(err), too_large=err.too_large) from None
