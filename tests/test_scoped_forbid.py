@@ -187,7 +187,7 @@ def test_the_message_names_task_function_and_the_learners_line(graded, student, 
     "forbids",
     "Task 4.2: two_layer_derivative uses sympy.Expr.diff (line {ex04_chain_rule}, in "
     "_derivative), which this task forbids",
-    "`polygon_signed_area` uses numpy.linalg.det, which this task forbids",  # at run time
+    "Task 2.6: `polygon_signed_area` uses numpy.linalg.det, which this task forbids",  # run time
 ])
 def test_other_exercises_name_the_use(graded, fragment):
     """Do the symbolic tasks, the norm and a use only seen at run time get a plain message?"""

@@ -79,8 +79,8 @@ def explain(error: dict, ctx: CallContext, *, from_sandbox: bool) -> StudentCode
     if kind == "forbidden":
         name = str(error.get("name", ""))
         shown = name if name in ctx.forbid else "a call"
-        return StudentCodeError(kind, f"{what} uses {shown}, which this task forbids: write "
-                                "it yourself.")
+        return StudentCodeError(kind, f"Task {ctx.task}: {what} uses {shown}, which this task "
+                                "forbids: write it yourself.")
     if kind == "crash" and error.get("memory") is True:
         return StudentCodeError(kind, f"{what} used more memory than the sandbox allows, and "
                                 "the Python process running it was stopped.")

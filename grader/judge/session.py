@@ -16,7 +16,7 @@ import pytest
 
 from grader.faults import FAULT_MESSAGE, GraderFault
 from grader.judge.api import GLOBAL_FORBIDDEN, StudentCodeError
-from grader.judge.forbidden import describe, parse_quietly, task_uses
+from grader.judge.forbidden import Use, describe, parse_quietly, task_uses
 from grader.judge.proxy import StudentModule
 from grader.sandbox.client import Sandbox
 
@@ -34,7 +34,7 @@ class JudgePlugin:
         self.suites: Path | None = None
         self._answers_before = 0
         self._trees: dict[str, ast.Module | None] = {}
-        self._uses: dict[tuple[str, tuple[str, ...]], list[tuple[str, int]]] = {}
+        self._uses: dict[tuple[str, tuple[str, ...], tuple[str, ...]], list[Use]] = {}
 
     def _tree(self, module: str) -> ast.Module | None:
         if module not in self._trees:

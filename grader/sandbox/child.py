@@ -90,8 +90,14 @@ def _resolve(dotted: str):
     return None
 
 
-def _forbid(names):
-    """Replace each dotted name with a stub that raises; return how to restore them."""
+def _forbid(names, module=None):
+    """Replace each dotted name with a stub that raises; return how to restore them.
+
+    The learner's own module is searched too: ``from numpy.linalg import det`` or
+    ``_d = np.linalg.det`` holds the function itself, which replacing ``numpy.linalg.det``
+    alone would miss. Classes are never replaced (libraries import them lazily and break);
+    the judge's source check catches those.
+    """
     restore = []
     for dotted in names:
         found = _resolve(dotted)
@@ -99,12 +105,19 @@ def _forbid(names):
             continue
         owner, attr = found
         original = owner.__dict__.get(attr, getattr(owner, attr))
+        if isinstance(original, type):
+            continue
 
         def stub(*_a, _name=dotted, **_k):
             raise Forbidden(_name)
 
         setattr(owner, attr, stub)
         restore.append((owner, attr, original))
+        if module is not None:
+            for key, value in list(vars(module).items()):
+                if value is original:
+                    setattr(module, key, stub)
+                    restore.append((module, key, original))
     return restore
 
 
@@ -231,13 +244,13 @@ class Server:
                 return probe(*a, **k)
         else:
             return _error("protocol", detail=f"unknown op {op!r}")
-        restore = _forbid(req.get("forbid", ()))
+        restore = _forbid(req.get("forbid", ()), mod)
         try:
             result = func(*args, **kwargs)
         except BaseException as exc:
             return _classify(exc)
         finally:
-            for owner, attr, original in restore:
+            for owner, attr, original in reversed(restore):
                 setattr(owner, attr, original)
         try:
             return {"ok": True, "value": self.wire.to_json(result)}
