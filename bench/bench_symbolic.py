@@ -17,6 +17,13 @@ for each, how many verdicts are right and the median and maximum time per case.
 
 Goal for ours: every verdict right, median <= 30 ms, max < 1 s.
 
+Then the reading attacks of the same file (issue 10: answers that made SymPy factor or
+compute for seconds while *parsing*): each typed one through ``check_equivalent`` and each
+tree through the judge's own decoder (``grader.judge.proxy._sympy_builder``) and then the
+check, with a 1 s limit. Goal: every verdict within 1.5 s, none "equivalent". For scale,
+SymPy's own evaluation of the issue's 55-character product of four radicals is timed in a
+forked child (killed after `--peer-timeout`).
+
     python bench/bench_symbolic.py [--peer-timeout 10] [--repeat 3]
 """
 
@@ -31,6 +38,7 @@ import signal
 import statistics
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import sympy as sp
@@ -39,8 +47,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from symbolic_cases import CASES, Case  # noqa: E402
+from symbolic_cases import CASES, TREE_ATTACKS, TYPED_ATTACKS, Case  # noqa: E402
 
+from grader import wire  # noqa: E402
 from grader.symbolic import check_equivalent, parse_answer  # noqa: E402
 
 
@@ -184,6 +193,48 @@ def main(argv: list[str] | None = None) -> None:
     for name, rows in (("simplify", simp), ("equals", eq)):
         wrong = [f"{c.id} ({v})" for c, v, _ in rows if v != c.expected]
         print(f"{name} wrong on: {', '.join(wrong) or 'none'}")
+    ok = attacks(args.peer_timeout)
+    print(f"goal for reading attacks: every verdict within 1.5 s, none accepted -> "
+          f"{'met' if ok else 'NOT met'}")
+
+
+def _sympy_radical_product(_a, _r) -> str:
+    """SymPy's own evaluation of the issue's four-radical product (what parsing used to do)."""
+    sp.Mul(*[sp.sqrt(sp.Integer(7) ** 999 + k) for k in (1, 3, 5, 7)])
+    return "done"
+
+
+def attacks(peer_timeout: float, limit: float = 1.0) -> bool:
+    """Time every reading attack; True if all got a verdict in limit + 0.5 s, none accepted."""
+    from grader.judge.proxy import _sympy_builder
+
+    x = sp.Symbol("x", real=True)
+    rows = []
+    for name, text in TYPED_ATTACKS:
+        start = time.perf_counter()
+        status = check_equivalent(text, x, time_limit=limit).status
+        rows.append((f"typed {name}", status, time.perf_counter() - start))
+    for name, tree in TREE_ATTACKS:
+        start = time.perf_counter()
+        try:
+            expr = wire.from_json({"$sym": tree}, sympy_builder=_sympy_builder)
+            ref = sp.Matrix([x, x]) if isinstance(expr, sp.MatrixBase) else x
+            status = check_equivalent(expr, ref, time_limit=limit).status
+        except wire.WireError:
+            status = "refused: too large"
+        rows.append((f"tree  {name}", status, time.perf_counter() - start))
+    print(f"\n{len(rows)} reading attacks, checker limit {limit:g} s")
+    for label, status, seconds in sorted(rows, key=lambda r: -r[2])[:5]:
+        print(f"  slowest: {label:32s} {status:20s} {seconds * 1e3:8.1f} ms")
+    counts = Counter(status for _, status, _ in rows)
+    worst = max(seconds for _, _, seconds in rows)
+    print("  verdicts: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    print(f"  median {statistics.median(s for _, _, s in rows) * 1e3:.1f} ms, "
+          f"max {worst * 1e3:.1f} ms")
+    verdict, seconds = run_forked(_sympy_radical_product, None, None, peer_timeout)
+    shown = f"killed after {peer_timeout:g} s" if verdict == "timeout" else f"{seconds:.2f} s"
+    print(f"  SymPy evaluating the issue's 55-character product of 4 radicals: {shown}")
+    return worst < limit + 0.5 and "equivalent" not in counts
 
 
 if __name__ == "__main__":

@@ -8,6 +8,11 @@ grader would give and, for wrong answers with a common slip, the slip's name.
 Used by ``tests/test_symbolic_equivalence.py`` (every verdict must be right) and by
 ``bench/bench_symbolic.py`` (the same cases through our check, ``simplify(a-b)==0`` and
 ``a.equals(b)``).
+
+:data:`TYPED_ATTACKS` and :data:`TREE_ATTACKS` are answers built to make reading hang
+(issue 10: SymPy factoring merged radicands of 900-digit integers for minutes); each must
+get a verdict within the checker's limit + 0.5 s (``tests/test_symbolic_limits.py``, and
+timed by the benchmark).
 """
 
 from __future__ import annotations
@@ -54,6 +59,9 @@ LOGDET2 = sp.Matrix(2, 2, lambda i, j: sp.diff(sp.log(sp.Abs(A2.det())), A2[i, j
 A3 = sp.Matrix(3, 3, sp.symbols("m0:9", real=True))
 LOGDET3 = sp.Matrix(3, 3, lambda i, j: sp.diff(sp.log(sp.Abs(A3.det())), A3[i, j]))
 CHAIN2 = sp.tanh(w2 * sp.tanh(w1 * x))
+RELU6_D = sp.diff(sp.Min(sp.Max(0, x), 6), x)  # Heaviside(x)*Heaviside(6 - Max(0, x))
+RELU6_PIECEWISE_D = sp.diff(sp.Piecewise((0, x < 0), (x, x < 6), (6, True)), x)
+LAMBDA = sp.Symbol("lambda", positive=True)
 CHAIN3 = w3 * _sig(w2 * _sig(w1 * x + b1) + b2) + b3
 
 
@@ -173,6 +181,114 @@ CASES: list[Case] = [
     Case("wrong_variable", "2*y", sp.diff(x**2, x), NE, slip="different_variables"),
     Case("gradient_shape", "[2*x, 2*y, 0]", sp.Matrix([2 * x, 2 * y]), NE, slip="shape"),
     Case("float_third", Px**3 * (1 / 3), x**3 / 3, EQ),
+    # held-out defects of issue 11: kinks beyond |x| = 4, cancellation, overflow, names
+    Case("relu6_step", "step(x)", RELU6_D, NE),
+    Case("relu6_step_code", sp.Heaviside(Px), RELU6_PIECEWISE_D, NE),
+    Case("relu6_two_steps", "Heaviside(x)*Heaviside(6 - x)", RELU6_D, EQ),
+    Case("relu6_piecewise_code", sp.Piecewise((0, Px < 0), (1, Px < 6), (0, True)), RELU6_D,
+         EQ),
+    Case("cancellation_cosine_tiny", "(1 - cos(x))/x^2", 2 * sp.sin(x / 2) ** 2 / x**2, EQ,
+         {"x": (1e-7, 1e-6)}),
+    Case("sigmoid_overflow", "sigmoid(x)*(1 - sigmoid(x))", SIG_D, EQ, {"x": (-800, -710)}),
+    Case("sigmoid_overflow_double", "2*sigmoid(x)*(1 - sigmoid(x))", SIG_D, NE,
+         {"x": (-800, -710)}, slip="constant_factor"),
+    Case("tanh_sech_code", sp.sech(Px) ** 2, sp.diff(sp.tanh(x), x), EQ),
+    Case("tanh_coth_wrong", "1 - coth(x)^2", sp.diff(sp.tanh(x), x), NE),
+    Case("l1_lambda", "2*w + lambda*sign(w)", sp.diff(w**2 + LAMBDA * sp.Abs(w), w), EQ),
+    Case("zero_terms", "sigmoid(x)*(1 - sigmoid(x))" + "".join(
+        f" + 0*x^{k} + (x{k} - x{k})*y" for k in range(1, 41)), SIG_D, EQ),
+    Case("big_radicals", "sqrt(7^999+3)*x*sqrt(7^999+1)", "x*sqrt(7^999+1)*sqrt(7^999+3)", EQ),
 ]
 
 assert len({case.id for case in CASES}) == len(CASES)
+
+
+# ------------------------------------------------------------------ reading attacks
+RADICALS = [f"sqrt(7^999+{k})" for k in range(1, 60, 2)]
+
+
+def _typed_attacks() -> list[tuple[str, str]]:
+    """(id, text): typed answers that made SymPy factor, or compute, for seconds."""
+    r = RADICALS
+    return [
+        ("issue_55_chars", "*".join(r[:4])),
+        ("product_8", "*".join(r[:8])),
+        ("product_16", "*".join(r[:16])),
+        ("product_times_x", "x*" + "*".join(r[:8])),
+        ("sum_16", "+".join(r[:16])),
+        ("same_radical_30_times", "+".join([r[0]] * 30)),
+        ("product_squared", "(" + "*".join(r[:6]) + ")^2"),
+        ("cube_roots", "(7^999+1)^(1/3)*(7^999+3)^(1/3)*(7^999+5)^(2/3)"),
+        ("rational_powers", "(7^999+1)^(3/2)*(5^999+3)^(1/5)"),
+        ("nested_radicals", "sqrt(2+sqrt(7^999+1))*sqrt(3+sqrt(7^999+3))"),
+        ("radical_of_radicals", f"sqrt({r[0]}*{r[1]}*{r[2]})"),
+        ("radical_exponent", f"x^({r[0]})"),
+        ("radicals_in_exp", f"exp({r[0]}*{r[1]})*exp({r[0]}*{r[1]})"),
+        ("radicals_in_log", f"log({r[0]}*{r[1]})*x"),
+        ("radicals_in_floor", f"floor({r[0]}*{r[1]})*x"),
+        ("radicals_in_max", f"max({r[0]}*{r[1]}, {r[2]}*{r[3]})"),
+        ("radicals_in_abs", f"abs({r[0]}*{r[1]} - {r[2]}*{r[3]})"),
+        ("division_chain", "/".join(["1", *r[:8]])),
+        ("radical_matrix", f"[{r[0]}*{r[1]}, {r[2]}*{r[3]}]*{r[4]}"),
+        ("polynomial_in_radicals", f"(x+{r[0]})*(x+{r[1]})*(x-{r[2]})*(x-{r[3]})"),
+        ("tower", "2^2^2^30"),
+        ("huge_exponent", "2^(10^999)"),
+        ("big_integer_power", "(10^30)^1000"),
+        ("factorial", "factorial(10^6)"),
+        ("factorials", "factorial(10^29)*factorial(7^30)*x"),
+        ("binomial", "binomial(10^6, 5*10^5)"),
+        ("gamma", "gamma(10^6 + 1/2)"),
+        ("cancelling_huge_terms", f"2*x + {r[0]}*{r[1]} - 7^999 - 2"),
+    ]
+
+
+TYPED_ATTACKS = _typed_attacks()
+
+
+def big(k: int) -> int:
+    """A 400-digit integer (trees carry integers of at most 400 digits)."""
+    return 10**399 + k
+
+
+def sqrt_tree(n: int) -> list:
+    """sqrt(n) as a tree from code."""
+    return ["Pow", ["Integer", str(n)], ["Rational", "1", "2"]]
+
+
+SYM_X = ["Symbol", "x"]
+
+
+def _tree_attacks() -> list[tuple[str, object]]:
+    """(id, tree): the same attacks as SymPy trees from code, as grader/wire.py sends them."""
+    r = [sqrt_tree(big(k)) for k in range(1, 80, 2)]
+    return [
+        ("product_8", ["Mul", *r[:8]]),
+        ("product_32", ["Mul", *r[:32]]),
+        ("sum_32", ["Add", *r[:32]]),
+        ("same_radical_40_times", ["Add", *[r[0]] * 40]),
+        ("nested_products", ["Mul", SYM_X, ["Mul", *r[:4]], ["Mul", *r[4:8]], ["Mul", *r[:8]]]),
+        ("radical_of_products", ["Pow", ["Mul", *r[:8]], ["Rational", "1", "3"]]),
+        ("nested_radicals", ["Pow", ["Add", ["Integer", str(big(1))], r[1]],
+                             ["Rational", "1", "2"]]),
+        ("power_of_product", ["Pow", ["Mul", *r[:6]], ["Integer", "7"]]),
+        ("radical_exponent", ["Pow", SYM_X, ["Mul", *r[:4]]]),
+        ("exp_products", ["Mul", ["exp", ["Mul", *r[:4]]], ["exp", ["Mul", *r[:4]]]]),
+        ("piecewise", ["Piecewise", ["ExprCondPair", ["Mul", *r[:4]],
+                                     ["StrictLessThan", SYM_X, ["Mul", *r[4:8]]]],
+                       ["ExprCondPair", SYM_X, ["BooleanTrue"]]]),
+        ("max", ["Max", ["Mul", *r[:4]], ["Mul", *r[4:8]], SYM_X]),
+        ("factorial", ["factorial", ["Integer", str(big(0))]]),
+        ("binomial", ["binomial", ["Integer", "1000000"], ["Integer", "500000"]]),
+        ("gamma", ["gamma", ["Integer", "1000000"]]),
+        ("loggamma", ["loggamma", ["Integer", str(big(0))]]),
+        ("polygamma", ["polygamma", ["Integer", "0"], ["Integer", str(10**30)]]),
+        ("tower", ["Pow", ["Integer", "2"], ["Pow", ["Integer", "2"],
+                                             ["Pow", ["Integer", "2"], ["Integer", "30"]]]]),
+        ("many_big_rationals",
+         ["Add", *[["Rational", "1", str(big(k))] for k in range(1, 400, 2)]]),
+        ("float_huge_trig", ["sin", ["Float", "1", 100000, 2000]]),
+        ("matrix", ["Matrix", [[["Mul", *r[:6]]], [["Mul", *r[6:12]]]]]),
+    ]
+
+
+TREE_ATTACKS = _tree_attacks()

@@ -14,6 +14,7 @@ from fractions import Fraction
 import mpmath
 import pytest
 import sympy as sp
+from symbolic_cases import RADICALS, SYM_X, TREE_ATTACKS, TYPED_ATTACKS, big, sqrt_tree
 
 from grader import wire
 from grader.symbolic import Limits, ParseError, TreeError, check_equivalent, from_tree, parse_answer
@@ -23,44 +24,6 @@ LIMIT = 1.0          # the checker's time limit in these tests
 SLACK = 0.5          # what a verdict may take beyond it (a busy machine included)
 
 x = sp.Symbol("x", real=True)
-RADICALS = [f"sqrt(7^999+{k})" for k in range(1, 60, 2)]
-
-
-def _typed_attacks() -> list[tuple[str, str]]:
-    r = RADICALS
-    return [
-        ("issue_55_chars", "*".join(r[:4])),
-        ("product_8", "*".join(r[:8])),
-        ("product_16", "*".join(r[:16])),
-        ("product_times_x", "x*" + "*".join(r[:8])),
-        ("sum_16", "+".join(r[:16])),
-        ("same_radical_30_times", "+".join([r[0]] * 30)),
-        ("product_squared", "(" + "*".join(r[:6]) + ")^2"),
-        ("cube_roots", "(7^999+1)^(1/3)*(7^999+3)^(1/3)*(7^999+5)^(2/3)"),
-        ("rational_powers", "(7^999+1)^(3/2)*(5^999+3)^(1/5)"),
-        ("nested_radicals", "sqrt(2+sqrt(7^999+1))*sqrt(3+sqrt(7^999+3))"),
-        ("radical_of_radicals", f"sqrt({r[0]}*{r[1]}*{r[2]})"),
-        ("radical_exponent", f"x^({r[0]})"),
-        ("radicals_in_exp", f"exp({r[0]}*{r[1]})*exp({r[0]}*{r[1]})"),
-        ("radicals_in_log", f"log({r[0]}*{r[1]})*x"),
-        ("radicals_in_floor", f"floor({r[0]}*{r[1]})*x"),
-        ("radicals_in_max", f"max({r[0]}*{r[1]}, {r[2]}*{r[3]})"),
-        ("radicals_in_abs", f"abs({r[0]}*{r[1]} - {r[2]}*{r[3]})"),
-        ("division_chain", "/".join(["1", *r[:8]])),
-        ("radical_matrix", f"[{r[0]}*{r[1]}, {r[2]}*{r[3]}]*{r[4]}"),
-        ("polynomial_in_radicals", f"(x+{r[0]})*(x+{r[1]})*(x-{r[2]})*(x-{r[3]})"),
-        ("tower", "2^2^2^30"),
-        ("huge_exponent", "2^(10^999)"),
-        ("big_integer_power", "(10^30)^1000"),
-        ("factorial", "factorial(10^6)"),
-        ("factorials", "factorial(10^29)*factorial(7^30)*x"),
-        ("binomial", "binomial(10^6, 5*10^5)"),
-        ("gamma", "gamma(10^6 + 1/2)"),
-        ("cancelling_huge_terms", f"2*x + {r[0]}*{r[1]} - 7^999 - 2"),
-    ]
-
-
-TYPED = _typed_attacks()
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -69,7 +32,7 @@ def _warm():
     check_equivalent("x*sqrt(2) + exp(x)", x + 1)
 
 
-@pytest.mark.parametrize("text", [t for _, t in TYPED], ids=[i for i, _ in TYPED])
+@pytest.mark.parametrize("text", [t for _, t in TYPED_ATTACKS], ids=[i for i, _ in TYPED_ATTACKS])
 def test_typed_attack_is_answered_in_time(text):
     """Does each typed attack get a verdict (never 'equivalent') within the limit + 0.5 s?"""
     start = time.monotonic()
@@ -79,7 +42,7 @@ def test_typed_attack_is_answered_in_time(text):
     assert verdict.status in ("not_equivalent", "undetermined"), verdict.message
 
 
-@pytest.mark.parametrize("text", [t for _, t in TYPED], ids=[i for i, _ in TYPED])
+@pytest.mark.parametrize("text", [t for _, t in TYPED_ATTACKS], ids=[i for i, _ in TYPED_ATTACKS])
 def test_typed_attack_parses_in_time(text):
     """Is parsing alone (no checker around it) bounded by its own reading limit?"""
     start = time.monotonic()
@@ -90,49 +53,6 @@ def test_typed_attack_parses_in_time(text):
     assert time.monotonic() - start < Limits().read_seconds + SLACK
 
 
-def _n(k: int) -> int:
-    return 10**399 + k  # trees carry integers of at most 400 digits
-
-
-def _sqrt(n: int) -> list:
-    return ["Pow", ["Integer", str(n)], ["Rational", "1", "2"]]
-
-
-SYM_X = ["Symbol", "x"]
-
-
-def _tree_attacks() -> list[tuple[str, object]]:
-    r = [_sqrt(_n(k)) for k in range(1, 80, 2)]
-    return [
-        ("product_8", ["Mul", *r[:8]]),
-        ("product_32", ["Mul", *r[:32]]),
-        ("sum_32", ["Add", *r[:32]]),
-        ("same_radical_40_times", ["Add", *[r[0]] * 40]),
-        ("nested_products", ["Mul", SYM_X, ["Mul", *r[:4]], ["Mul", *r[4:8]], ["Mul", *r[:8]]]),
-        ("radical_of_products", ["Pow", ["Mul", *r[:8]], ["Rational", "1", "3"]]),
-        ("nested_radicals", ["Pow", ["Add", ["Integer", str(_n(1))], r[1]],
-                             ["Rational", "1", "2"]]),
-        ("power_of_product", ["Pow", ["Mul", *r[:6]], ["Integer", "7"]]),
-        ("radical_exponent", ["Pow", SYM_X, ["Mul", *r[:4]]]),
-        ("exp_products", ["Mul", ["exp", ["Mul", *r[:4]]], ["exp", ["Mul", *r[:4]]]]),
-        ("piecewise", ["Piecewise", ["ExprCondPair", ["Mul", *r[:4]],
-                                     ["StrictLessThan", SYM_X, ["Mul", *r[4:8]]]],
-                       ["ExprCondPair", SYM_X, ["BooleanTrue"]]]),
-        ("max", ["Max", ["Mul", *r[:4]], ["Mul", *r[4:8]], SYM_X]),
-        ("factorial", ["factorial", ["Integer", str(_n(0))]]),
-        ("binomial", ["binomial", ["Integer", "1000000"], ["Integer", "500000"]]),
-        ("gamma", ["gamma", ["Integer", "1000000"]]),
-        ("loggamma", ["loggamma", ["Integer", str(_n(0))]]),
-        ("polygamma", ["polygamma", ["Integer", "0"], ["Integer", str(10**30)]]),
-        ("tower", ["Pow", ["Integer", "2"], ["Pow", ["Integer", "2"],
-                                             ["Pow", ["Integer", "2"], ["Integer", "30"]]]]),
-        ("many_big_rationals", ["Add", *[["Rational", "1", str(_n(k))] for k in range(1, 400, 2)]]),
-        ("float_huge_trig", ["sin", ["Float", "1", 100000, 2000]]),
-        ("matrix", ["Matrix", [[["Mul", *r[:6]]], [["Mul", *r[6:12]]]]]),
-    ]
-
-
-TREES = _tree_attacks()
 
 
 def _decode(tree):
@@ -142,7 +62,7 @@ def _decode(tree):
     return wire.from_json({"$sym": tree}, sympy_builder=_sympy_builder)
 
 
-@pytest.mark.parametrize("tree", [t for _, t in TREES], ids=[i for i, _ in TREES])
+@pytest.mark.parametrize("tree", [t for _, t in TREE_ATTACKS], ids=[i for i, _ in TREE_ATTACKS])
 def test_tree_attack_is_answered_in_time(tree):
     """Does each tree from code get rebuilt and a verdict within the limit + 0.5 s?"""
     start = time.monotonic()
@@ -188,7 +108,7 @@ def test_right_answer_with_big_radicals_is_accepted():
     """Is a right answer built from big radicals accepted, typed and from code?"""
     reference = parse_answer("x*sqrt(7^999+1)*sqrt(7^999+3)", ["x"])
     assert check_equivalent("sqrt(7^999+3)*x*sqrt(7^999+1)", reference).status == "equivalent"
-    tree = ["Mul", SYM_X, _sqrt(_n(1)), _sqrt(_n(3))]
+    tree = ["Mul", SYM_X, sqrt_tree(big(1)), sqrt_tree(big(3))]
     code = _decode(tree)
     reference = parse_answer("x*sqrt(10^399+3)*sqrt(10^399+1)", ["x"])
     assert check_equivalent(code, reference).status == "equivalent"
@@ -255,7 +175,8 @@ def test_substitute_does_not_reevaluate_radicals():
     from grader.symbolic import substitute
 
     y = sp.Symbol("y")
-    answer = _decode(["Add", ["Mul", ["Symbol", "y"], *[_sqrt(_n(k)) for k in range(1, 17, 2)]],
+    radicals = [sqrt_tree(big(k)) for k in range(1, 17, 2)]
+    answer = _decode(["Add", ["Mul", ["Symbol", "y"], *radicals],
                       ["Mul", SYM_X, ["Symbol", "y"]]])
     start = time.monotonic()
     assert substitute(answer, {y: 0}) == 0
