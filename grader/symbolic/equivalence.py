@@ -342,9 +342,15 @@ class _Checker:
                     return _EQUAL, av, rv
                 if diff > limit and diff > 10 * err:
                     return _DIFFERS, av, rv
+                # Rounding errors shrink as 10^-dps: the digits that would settle it.
+                target = max(limit, diff / 10)
+                wanted = dps + 2 + (mpmath.log10(err / target) if target else mpmath.inf)
+                if wanted > _MAX_DPS:
+                    return _UNKNOWN, av, rv
+                dps = max(dps, int(wanted) // 2)
             if dps >= _MAX_DPS:
                 return _UNKNOWN, av, rv
-            dps *= 2
+            dps = min(2 * dps, _MAX_DPS)
 
     def reject(self, a_list, r_list, points, i, k, av, rv) -> Verdict:
         with mpmath.workdps(50):  # slip arithmetic on 50-digit values needs 50 digits

@@ -97,14 +97,13 @@ def _all_close(ans, ref) -> bool:
 
 
 def _constant_factor(ans, ref):
-    ref_scale = max(abs(r) for p in ref for r in p)
-    ans_scale = max(abs(a) for p in ans for a in p)
-    tiny = mpmath.mpf("1e-30") * max(ref_scale, ans_scale)
     ratios = []
     for pa, pr in zip(ans, ref, strict=True):
         for a, r in zip(pa, pr, strict=True):
-            if abs(r) <= tiny:
-                if abs(a) > tiny:
+            # Each point on its own scale: values can span 40 orders of magnitude (a
+            # sigmoid's gradient between x = -710 and -800).
+            if abs(r) <= mpmath.mpf("1e-30") * abs(a) or r == 0:
+                if a != 0:
                     return None
                 continue
             ratios.append(a / r)
