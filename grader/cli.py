@@ -140,8 +140,15 @@ def add_check(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_check)
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, with a usage error said in one line instead of the whole usage text."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="mlmath",
         description="mlmath course kit: grade a class in a sandbox, build the exercises, "
                     "check your own work. `mlmath COMMAND --help` explains each command.")

@@ -1,4 +1,4 @@
-"""``mlmath grade``: grade a class of submissions with the hidden suites.
+"""mlmath grade: grade a class of submissions with the hidden suites.
 
     mlmath grade SUBMISSIONS [--out DIR] [--suites DIR] [--jobs N] [--regrade [STUDENT ...]]
                  [--isolation auto|strict|none] [--timeout SECONDS] [--no-similarity]
@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -104,6 +105,13 @@ def cmd_grade(args: argparse.Namespace) -> int:
     except OSError as err:
         _say(f"{err.strerror or err} ({err.filename or 'while grading'})")
         return EXIT_ENVIRONMENT
+    except sqlite3.Error as err:  # the gradebook: disk full, locked, not a database
+        _say(f"the gradebook {Path(args.out) / 'gradebook.sqlite'} failed: {err}")
+        return EXIT_ENVIRONMENT
+    except ImportError as err:
+        _say(f"a package the grader needs is missing ({err}); reinstall with "
+             "`pip install mlmath`")
+        return EXIT_ENVIRONMENT
     except RuntimeError as err:  # --dask without dask, a cluster that cannot be reached
         _say(str(err))
         return EXIT_USAGE
@@ -111,8 +119,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, previous)
     try:
         _write_outputs(summary, Path(args.out), isolation, args, started)
-    except OSError as err:
-        _say(f"could not write the outputs: {err.strerror or err} ({err.filename or args.out})")
+    except (OSError, sqlite3.Error) as err:
+        reason = getattr(err, "strerror", None) or err
+        where = getattr(err, "filename", None) or args.out
+        _say(f"could not write the outputs: {reason} ({where})")
         return EXIT_ENVIRONMENT
     return _report(summary)
 
