@@ -16,13 +16,13 @@ r"""Is the learner's answer the same function as the reference? Three-valued, ne
 3. **Screen in float64** at all points at once, to a relative tolerance of :math:`10^{-9}`.
    Points that look different (cancellation included), and points float64 cannot
    evaluate, go to:
-4. **High precision** (:meth:`_Checker.hp_compare`): mpmath at 50, 100, 200 ... digits,
-   each value with a running bound on its own error (so ``(1 - cos x)/x**2`` at
-   :math:`x = 10^{-7}`, where 50 digits leave only 37, is judged by its real error, not by
-   the size of its terms). Equal means equal to 40 digits; different means different
-   beyond 10 times the error bound.
-   Three more points are confirmed this way before accepting: an ``exp(-40)`` offset next
-   to O(1) values is 22 orders of magnitude above the tolerance.
+4. **High precision** (:meth:`_Checker.hp_compare`): mpmath at 50 digits, then at as many
+   as the error bound asks for (at most 800), each value with a running bound on its own
+   error (so ``(1 - cos x)/x**2`` at :math:`x = 10^{-7}`, where 50 digits leave only 37,
+   is judged by its real error, not by the size of its terms). Equal means equal to 40
+   digits; different means different beyond 10 times the error bound. Three more points
+   are confirmed this way before accepting: an ``exp(-40)`` offset next to O(1) values is
+   22 orders of magnitude above the tolerance.
 5. **Explain.** A rejection names the point, both values (with enough digits to differ,
    or as "correct + difference") and the slip (:mod:`.slips`).
 6. **Prove (optional).** With ``prove=True`` an accepted answer is sent to ``simplify`` in a

@@ -12,8 +12,10 @@ module walks the expression once per call, computing each distinct subexpression
 
 Both use real-valued semantics (:mod:`._realfuncs`): ``log`` of a negative number, a
 non-integer power of a negative number, ``asin(2)`` are *undefined* (nan), as are the complex
-values SymPy's principal branches would give. Both also return a *term scale*: the largest
-magnitude of any term of any sum met on the way (the size of the numbers that cancel).
+values SymPy's principal branches would give. The float64 mode also returns a *term scale*
+(the largest magnitude of any term of any sum met on the way); the mpmath mode returns a
+running bound on the value's own error instead, which follows cancellation through every
+later operation.
 
 Bounds: magnitudes beyond :math:`2^{3\cdot10^6}` become inf, ``exp``/``sinh``/``cosh`` of
 arguments beyond :math:`10^6` overflow to inf directly, trigonometric functions of
