@@ -208,3 +208,49 @@ def test_the_build_command_as_the_cli_will_register_it(tmp_path, capsys):
     args = parser.parse_args(["gradescope", "build", "--out", str(tmp_path / "b.zip"),
                               "--exercises", "ex99"])
     assert args.func(args) == 2 and not (tmp_path / "b.zip").exists()
+
+
+def test_a_zipped_folder_is_graded_from_inside(tmp_path):
+    """When the upload holds one folder and no exercise file (a zipped folder), are the files
+    inside it graded; otherwise the upload itself?"""
+    from grader.integrations.gradescope import handed_in
+
+    upload = tmp_path / "submission"
+    (upload / "my work").mkdir(parents=True)
+    (upload / "__MACOSX").mkdir()
+    assert handed_in(upload) == upload / "my work"
+    (upload / "ex01_logs.py").write_text("")
+    assert handed_in(upload) == upload
+    (upload / "ex01_logs.py").unlink()
+    (upload / "notes").mkdir()
+    assert handed_in(upload) == upload
+
+
+def test_where_a_rename_fails_the_copy_keeps_what_the_reader_must_see(tmp_path, monkeypatch):
+    """If the upload cannot be moved (another file system), is the copy made without
+    following links (a link stays a link, for the reader to refuse) and without reading a
+    huge file (an empty file of the same size, for the reader to refuse by size)?"""
+    from grader.integrations import gradescope
+    from grader.submissions import MAX_NOTEBOOK_BYTES
+
+    upload = tmp_path / "submission"
+    upload.mkdir()
+    (upload / "ex01_logs.py").write_text("x = 1\n")
+    (upload / "ex02_determinants.py").symlink_to(ROOT / "solutions" / "ex02_determinants.py")
+    with open(upload / "ex03_inner_products.py", "wb") as f:
+        f.truncate(MAX_NOTEBOOK_BYTES + 10)  # sparse: costs no disk
+    (upload / "data").mkdir()
+
+    def cannot(*_args):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(gradescope.os, "rename", cannot)
+    dest = tmp_path / "class" / "submission"
+    dest.parent.mkdir()
+    assert gradescope._stage(upload, dest) is False
+    assert (dest / "ex01_logs.py").read_text() == "x = 1\n"
+    assert (dest / "ex02_determinants.py").is_symlink()
+    big = dest / "ex03_inner_products.py"
+    assert big.stat().st_size == MAX_NOTEBOOK_BYTES + 10
+    assert big.stat().st_blocks * 512 < 2**20  # nothing was read or written
+    assert (dest / "data").is_dir() and not any((dest / "data").iterdir())

@@ -40,6 +40,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -263,6 +264,46 @@ def _stored_result(gradebook: Path) -> dict | None:
     return json.loads(row[0]) if row else None
 
 
+def handed_in(submission: Path) -> Path:
+    """The folder holding the student's files: the upload itself, or the one folder it holds
+    when the learner zipped a folder (no exercise file at the top, exactly one folder)."""
+    entries = [e for e in os.scandir(submission) if not e.name.startswith((".", "__MACOSX"))]
+    if any(re.match(r"(?i)ex\d\d", e.name) for e in entries):
+        return submission
+    folders = [e for e in entries if e.is_dir(follow_symlinks=False)]
+    return Path(folders[0].path) if len(folders) == 1 and len(entries) == 1 else submission
+
+
+def _stage(src: Path, dest: Path) -> bool:
+    """Put the student's folder at ``dest``: moved (True, to be moved back), or, where a
+    rename cannot work, copied at the top level only (what the reader looks at), links as
+    links and files over the notebook limit as empty files of the same size, so the reader
+    names them exactly as it would the originals."""
+    from grader.submissions import MAX_NOTEBOOK_BYTES
+
+    try:
+        os.rename(src, dest)
+        return True
+    except OSError:
+        pass
+    dest.mkdir()
+    for entry in os.scandir(src):
+        target = dest / entry.name
+        if entry.is_symlink():
+            os.symlink(os.readlink(entry.path), target)
+        elif entry.is_dir(follow_symlinks=False):
+            target.mkdir()
+        elif entry.is_file(follow_symlinks=False):
+            size = entry.stat(follow_symlinks=False).st_size
+            with open(target, "wb") as out:
+                if size > MAX_NOTEBOOK_BYTES:
+                    out.truncate(size)
+                else:
+                    with open(entry.path, "rb") as f:
+                        out.write(f.read(MAX_NOTEBOOK_BYTES + 1))
+    return False
+
+
 def run(root: Path, python: str = sys.executable) -> int:
     """Grade ``root/submission`` and write ``root/results/results.json`` (0), or explain in
     the log why nothing was written (1: a grader fault, not a score)."""
@@ -276,39 +317,39 @@ def run(root: Path, python: str = sys.executable) -> int:
     if not submission.is_dir() or submission.is_symlink():
         print(f"mlmath: {submission} is not a folder; nothing to grade.")
         return 1
+    folder = handed_in(submission)
+    if folder != submission:
+        print(f"mlmath: grading the files in the uploaded folder {folder.name}/.")
     work = Path(tempfile.mkdtemp(prefix=".mlmath-", dir=root))  # mode 700
-    student = work / "class" / STUDENT
-    student.parent.mkdir()
-    os.rename(submission, student)  # no copy: the files exactly as handed in
     try:
-        cmd = [python, "-m", "grader", "grade", str(student.parent), "--out",
-               str(work / "out"), "--suites", str(source / "suites"), "--jobs",
-               str(config.get("jobs", 1)), "--timeout", str(config.get("timeout", 10.0))]
-        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True, errors="replace", check=False)
+        student = work / "class" / STUDENT
+        student.parent.mkdir()
+        moved = _stage(folder, student)
+        try:
+            cmd = [python, "-m", "grader", "grade", str(student.parent), "--out",
+                   str(work / "out"), "--suites", str(source / "suites"), "--jobs",
+                   str(config.get("jobs", 1)), "--timeout", str(config.get("timeout", 10.0))]
+            proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  text=True, errors="replace", check=False)
+        finally:
+            if moved:
+                os.rename(student, folder)
+        print(proc.stdout, end="")
+        result = _stored_result(work / "out" / "gradebook.sqlite")
+        if proc.returncode not in GRADED or result is None:
+            print(f"mlmath: `mlmath grade` exited with status {proc.returncode}: a grader "
+                  "fault, not the student's; no results.json was written, so Gradescope "
+                  "reports a failed autograder. Fix the cause (see above) and regrade.")
+            return 1
+        data = results_json(result, config, time.monotonic() - start)
+        partial = results / "results.json.partial"
+        partial.write_text(json.dumps(data, indent=2), encoding="utf-8")
+        os.replace(partial, results / "results.json")
     finally:
-        os.rename(student, submission)
-    print(proc.stdout, end="")
-    result = _stored_result(work / "out" / "gradebook.sqlite")
-    if proc.returncode not in GRADED or result is None:
-        print(f"mlmath: `mlmath grade` exited with status {proc.returncode}: a grader fault, "
-              "not the student's; no results.json was written, so Gradescope reports a "
-              "failed autograder. Fix the cause (see above) and regrade.")
-        return 1
-    data = results_json(result, config, time.monotonic() - start)
-    partial = results / "results.json.partial"
-    partial.write_text(json.dumps(data, indent=2), encoding="utf-8")
-    os.replace(partial, results / "results.json")
-    _remove(work)
+        shutil.rmtree(work, ignore_errors=True)
     print(f"mlmath: {data['score']:g} / {result['max_score']:g} points, written to "
           f"{results / 'results.json'}")
     return 0
-
-
-def _remove(folder: Path) -> None:
-    import shutil
-
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- commands
