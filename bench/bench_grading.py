@@ -1,4 +1,8 @@
-"""Grading throughput: ``mlmath grade`` against a fresh ``python -m pytest`` per submission.
+"""Grading costs: overhead per submission, how work spreads, stubs against solutions.
+
+The peer that instructors would otherwise use, the real ``nbgrader autograde``, is measured
+in bench/bench_nbgrader.py. This script measures mlmath against itself and against a fresh
+``python -m pytest`` per submission:
 
 Both grade the same submissions with the same hidden suites in the same run, two at a time
 on a two-core machine. The peer imports each student's module into pytest's own process
@@ -10,7 +14,11 @@ compute, measured with one worker as (wall time per submission) minus (time the 
 tests take per submission inside one warm, unisolated pytest session), and the cost of the
 isolation layers (``--isolation auto`` against ``none``).
 
-    python bench/bench_grading.py [--class DIR] [--generated N]
+Also: ``--jobs 2`` against ``--jobs 1`` on the same class (the work must spread: at least
+1.8x on two cores), and a class of untouched stubs against a class of complete solutions
+(stubs must not be slower). Every run prints as it goes; BLAS threads are pinned to 1.
+
+    python bench/bench_grading.py [--class DIR] [--generated N] [--skip-throughput]
 """
 
 from __future__ import annotations
@@ -52,12 +60,24 @@ def generated_class(source: Path, n: int, dest: Path) -> Path:
 def run_ours(klass: Path, jobs: int, isolation: str = "auto") -> float:
     out = Path(tempfile.mkdtemp(prefix="bench_ours_"))
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "grader.cli", "grade", str(klass), "--out", str(out),
-                    "--suites", str(SUITES), "--jobs", str(jobs), "--isolation", isolation],
-                   env=ENV, capture_output=True, check=False)
+    proc = subprocess.run([sys.executable, "-m", "grader.cli", "grade", str(klass), "--out",
+                           str(out), "--suites", str(SUITES), "--jobs", str(jobs),
+                           "--isolation", isolation, "--no-similarity"],
+                          env=ENV, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
     shutil.rmtree(out, ignore_errors=True)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"mlmath grade failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    n = sum(1 for p in klass.iterdir() if p.is_dir())
+    print(f"    mlmath grade --jobs {jobs}: {n} submissions in {elapsed:.1f} s", flush=True)
     return elapsed
+
+
+def one_kind_class(source: Path, n: int, dest: Path) -> Path:
+    """``n`` copies of one sample student under new names."""
+    for i in range(n):
+        shutil.copytree(source, dest / f"student{i:04d}")
+    return dest
 
 
 def _naive_one(student: Path) -> bool:
@@ -175,23 +195,37 @@ def main() -> None:
     parser.add_argument("--class", dest="klass", type=Path, default=ROOT / "examples" / "class")
     parser.add_argument("--generated", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--overhead-sample", type=int, default=40,
-                        help="submissions used for the one-worker overhead measurement")
+    parser.add_argument("--overhead-sample", type=int, default=100,
+                        help="submissions used for the one-worker overhead measurement "
+                             "(the marginal cost between a fifth of it and all of it)")
     parser.add_argument("--skip-throughput", action="store_true",
                         help="only measure the overheads")
     args = parser.parse_args()
+    pinned = " ".join(f"{k}={ENV[k]}" for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"))
+    print(f"threads: {pinned}; {os.cpu_count()} cores", flush=True)
     if not args.skip_throughput:
         report("sample class", args.klass, args.jobs)
     with tempfile.TemporaryDirectory() as tmp:
         if not args.skip_throughput:
             big = generated_class(args.klass, args.generated, Path(tmp) / "class")
             report("generated class", big, args.jobs)
-        n = min(args.overhead_sample, args.generated)
+        n = args.overhead_sample
         small, large = (generated_class(args.klass, k, Path(tmp) / f"sample{k}")
-                        for k in (n // 4, n))
+                        for k in (n // 5, n))
+        print(f"\nwork that spreads: the same {n} submissions, --jobs 1 then --jobs 2",
+              flush=True)
+        t1, t2 = run_ours(large, 1), run_ours(large, 2)
+        print(f"  throughput --jobs 2 / --jobs 1: {t1 / t2:.2f}x  (goal: at least 1.8x)")
+        print(f"\nstubs against solutions: {n} untouched, then {n} complete", flush=True)
+        stubs = one_kind_class(args.klass / "hal_untouched", n, Path(tmp) / "stubs")
+        complete = one_kind_class(args.klass / "ada_complete", n, Path(tmp) / "complete")
+        ts, tc = run_ours(stubs, args.jobs), run_ours(complete, args.jobs)
+        print(f"  untouched {ts:.1f} s, complete {tc:.1f} s: stubs take {ts / tc:.2f}x the "
+              "time of solutions (goal: at most 1.0x)")
+        print(f"\noverhead: one worker, {n // 5} then {n} submissions", flush=True)
         one = marginal(lambda klass: run_ours(klass, 1), small, large)
         compute = warm_compute(large)
-        print(f"\nper submission, one worker (marginal cost between {n // 4} and {n} "
+        print(f"\nper submission, one worker (marginal cost between {n // 5} and {n} "
               f"submissions): mlmath grade {one * 1000:.0f} ms; the same tests in one warm, "
               f"unisolated process {compute * 1000:.0f} ms")
         print(f"  overhead beyond the student's compute: {(one - compute) * 1000:.0f} ms "
