@@ -75,7 +75,7 @@ def explain(error: dict, ctx: CallContext, *, from_sandbox: bool) -> StudentCode
             return StudentCodeError(kind, f"{filename} has a syntax error on line {line}: "
                                     f"{msg}.")
         return StudentCodeError(kind, f"{filename} could not be imported: it raised "
-                                f"{_exception_name(error)} while loading.")
+                                f"{_exception_name(error)}{_where(error, ctx)} while loading.")
     if kind == "forbidden":
         name = str(error.get("name", ""))
         shown = name if name in ctx.forbid else "a call"
@@ -90,14 +90,52 @@ def explain(error: dict, ctx: CallContext, *, from_sandbox: bool) -> StudentCode
                                                              "defines?)"
         return StudentCodeError(kind, f"unsupported return type{shown}: return plain numbers, "
                                 "lists, numpy arrays or SymPy expressions.")
+    if kind == "exception":
+        where = _where(error, ctx)
+        if ctx.func is None and not where:  # a probe whose own code failed, not the learner's
+            return StudentCodeError(kind, f"Task {ctx.task}: this check's own code raised "
+                                    f"{_exception_name(error)} while reading what your code "
+                                    "produced (is it of the documented form?).")
+        return StudentCodeError(kind, f"Task {ctx.task}: {what} raised "
+                                f"{_exception_name(error)}{where}.")
     messages = {
-        "exception": f"{what} raised {_exception_name(error)}.",
         "exit": f"{what} tried to exit the program (sys.exit or exit).",
         "crash": f"the Python process running {what} died (os._exit, a crash, or a limit).",
         "timeout": f"{what} took longer than {ctx.timeout:g} s. An infinite loop?",
         "submission_timeout": "your submission used up its total time limit before this check.",
     }
     return StudentCodeError(kind, messages.get(kind, "the sandbox sent a malformed answer."))
+
+
+NOTEBOOK_HEADER = "# mlmath: a notebook's code cells, run one by one"  # see sandbox/child.py
+CELL_MARK = "# %% mlmath cell "
+
+
+def _where(error: dict, ctx: CallContext) -> str:
+    """" on line N of FILE" (or "in cell K, line N") for the learner's own line of an error.
+
+    The sandbox reports the innermost traceback frame in the learner's file; it is shown only
+    if it names the file this call concerns and a line that file has (the judge reads the
+    file itself), so a forged answer can say nothing but a line number of the learner's own.
+    """
+    line, filename = error.get("line"), f"{ctx.module}.py"
+    if type(line) is not int or error.get("file") != filename or line < 1:
+        return ""
+    try:
+        lines = (ctx.submission / filename).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError, ValueError):
+        return ""
+    if line > len(lines):
+        return ""
+    if lines and lines[0].startswith(NOTEBOOK_HEADER):
+        marks = [i for i, text in enumerate(lines[:line], start=1) if text.startswith(CELL_MARK)]
+        if not marks:
+            return ""
+        cell = lines[marks[-1] - 1][len(CELL_MARK):].strip()
+        if not cell.isdigit():
+            return ""
+        return f" in code cell {int(cell)} of {ctx.module}.ipynb, line {line - marks[-1]}"
+    return f" on line {line} of {filename}"
 
 
 def _exception_name(error: dict) -> str:

@@ -17,11 +17,26 @@ import pytest
 from grader.faults import FAULT_MESSAGE, GraderFault
 from grader.judge.api import GLOBAL_FORBIDDEN, StudentCodeError
 from grader.judge.forbidden import Use, describe, parse_quietly, task_uses
+from grader.judge.policy import AnswerTypeError
 from grader.judge.proxy import StudentModule
 from grader.sandbox.client import Sandbox
 
 WRONG_ANSWER = "your answer did not pass this check."
 UNCHECKABLE = "your answer could not be checked (is its type or shape what the task asks for?)."
+# Failures that concern the whole file or task, already named in their own message: the
+# check's question would only repeat itself once per test.
+_WHOLE_TASK_KINDS = frozenset({"not_started", "not_submitted", "import", "forbidden"})
+
+
+def question(item) -> str:
+    """The hidden test's question: its docstring on one line (learner-safe by the suites'
+    rule: it names the property checked, never the hidden inputs or expected values)."""
+    doc = getattr(getattr(item, "obj", None), "__doc__", None) or ""
+    return " ".join(doc.split())
+
+
+def _with_question(q: str, text: str) -> str:
+    return f"{q} {text[:1].upper()}{text[1:]}" if q else text
 
 
 class JudgePlugin:
@@ -85,16 +100,21 @@ class JudgePlugin:
             self.records.append(self._record(item, call, report))
 
     def _record(self, item, call, report) -> dict:
+        """One test's outcome; a failure's message is the test's question (its docstring)
+        followed by what went wrong, in words built by the judge alone (see explain.py)."""
         meta = self._meta(item)
+        q = question(item)
         rec = {"test": item.name, "task": meta["task"], "points": meta["points"],
                "hint": meta["hint"], "outcome": "passed", "kind": "", "message": "",
-               "module": item.path.parent.name}
+               "module": item.path.parent.name, "question": q}
         if report.passed:
             return rec
         exc = call.excinfo.value if call.excinfo else None
         if isinstance(exc, StudentCodeError):
             rec["outcome"] = "not_started" if exc.kind == "not_started" else "failed"
-            rec["kind"], rec["message"] = exc.kind, exc.message
+            rec["kind"] = exc.kind
+            rec["message"] = exc.message if exc.kind in _WHOLE_TASK_KINDS else \
+                _with_question(q, exc.message)
             return rec
         answered = self.sandbox.answers > self._answers_before
         if _is_grader_fault(exc, answered, report.when):
@@ -102,10 +122,15 @@ class JudgePlugin:
                 else item.nodeid
             rec.update(outcome="grader_fault", kind="grader_fault", message=FAULT_MESSAGE,
                        fault=f"{where} raised {type(exc).__name__}: {exc}"[:400])
+        elif isinstance(exc, AnswerTypeError):
+            rec.update(outcome="failed", kind="type",
+                       message=_with_question(q, f"Task {meta['task']}: your function "
+                                                  f"{exc.message}."))
         elif isinstance(exc, AssertionError):
-            rec.update(outcome="failed", kind="wrong", message=WRONG_ANSWER)
+            rec.update(outcome="failed", kind="wrong", message=_with_question(q, WRONG_ANSWER))
         else:
-            rec.update(outcome="failed", kind="uncheckable", message=UNCHECKABLE)
+            rec.update(outcome="failed", kind="uncheckable",
+                       message=_with_question(q, UNCHECKABLE))
         return rec
 
 

@@ -142,10 +142,33 @@ def _build_sympy(tree):
     return cls(*[_build_sympy(x) for x in rest])
 
 
+LEARNER_FILE = re.compile(r"^ex\d\d_\w+\.py$")
+
+
+def _learner_line(exc: BaseException):
+    """(file name, line) of the innermost traceback frame in the learner's own files (the
+    exercise modules in this working directory), or None: never a frame of ours or numpy's."""
+    found, tb, here = None, exc.__traceback__, os.getcwd()
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if os.path.dirname(filename) == here and LEARNER_FILE.match(os.path.basename(filename)):
+            found = (os.path.basename(filename), tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
 def _error(kind: str, exc: BaseException | None = None, **extra) -> dict:
+    """An error answer; with ``exc``, its class name and the learner's own line of it."""
     err = {"kind": kind, **extra}
     if exc is not None:
         err["type"] = type(exc).__name__
+        if "line" not in err:
+            try:
+                where = _learner_line(exc)
+            except Exception:  # a traceback the learner's code made odd: no line, no harm
+                where = None
+            if where is not None:
+                err["file"], err["line"] = where
     return {"ok": False, "error": err}
 
 

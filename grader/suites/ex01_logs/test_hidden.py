@@ -13,6 +13,7 @@ import sympy as sp
 from scipy.special import log_softmax, logsumexp
 
 from grader.judge.api import task
+from grader.judge.policy import array, close, fixed, scalar
 from grader.symbolic import check_equivalent
 
 # "Use numpy and sympy only (no scipy)". A bare top-level name is caught in the source (any
@@ -40,10 +41,8 @@ T18 = _scope("dice_loss")
 
 
 def _close(got, expected, rtol=1e-9, atol=0.0) -> bool:
-    got = np.asarray(got, dtype=float)
-    expected = np.asarray(expected, dtype=float)
-    return got.shape == expected.shape and bool(
-        np.allclose(got, expected, rtol=rtol, atol=atol, equal_nan=False))
+    """The policy's comparison (grader/judge/policy.py): form, dtype and stated tolerance."""
+    return close(got, expected, rtol=rtol, atol=atol)
 
 
 # ---------------------------------------------------------------- 1.1 log of a product
@@ -56,7 +55,7 @@ def test_log_product_random_probabilities(student):
     rng = np.random.default_rng(101)
     for n in (1, 7, 300):
         p = rng.uniform(1e-3, 1.0, size=n)
-        assert np.isclose(float(student.log_product(p)), np.sum(np.log(p)), rtol=1e-10)
+        assert close(student.log_product(p), np.sum(np.log(p)), rtol=1e-10)
 
 
 @task("1.1", points=0.5, hint="a product of many small probabilities underflows to 0.0 and "
@@ -67,7 +66,7 @@ def test_log_product_never_underflows(student):
     cases = [np.full(5000, 1e-5), np.array([1e-300, 1e-300, 1e-300]),
              np.concatenate([np.ones(10), np.full(400, 0.01)]), np.ones(4)]
     for p in cases:
-        got = float(student.log_product(p))
+        got = scalar(student.log_product(p))
         assert np.isfinite(got)
         assert np.isclose(got, np.sum(np.log(p)), rtol=1e-10, atol=1e-12)
 
@@ -86,7 +85,7 @@ def test_log_sum_exp_extreme_values(student):
              ([-1e4, -1e4 + 1.0, -1e4 - 2.0], logsumexp([-1e4, -1e4 + 1.0, -1e4 - 2.0])),
              ([700.0, 710.0, 720.0], logsumexp([700.0, 710.0, 720.0]))]
     for x, expected in cases:
-        got = float(student.log_sum_exp(np.array(x)))
+        got = scalar(student.log_sum_exp(np.array(x)))
         assert np.isclose(got, expected, rtol=1e-12)
 
 
@@ -97,7 +96,7 @@ def test_log_sum_exp_random_axis_none(student):
     rng = np.random.default_rng(102)
     for shape in [(1,), (9,), (4, 6), (2, 3, 5)]:
         x = rng.normal(scale=5.0, size=shape)
-        assert np.isclose(float(student.log_sum_exp(x)), logsumexp(x), rtol=1e-12)
+        assert close(student.log_sum_exp(x), logsumexp(x), rtol=1e-12)
 
 
 @task("1.2", points=0.5, hint="take the max along the same axis (keepdims=True), and return an "
@@ -107,7 +106,7 @@ def test_log_sum_exp_along_each_axis(student):
     rng = np.random.default_rng(103)
     x = rng.normal(size=(3, 4, 5)) + rng.choice([-800.0, 0.0, 800.0], size=(3, 4, 5))
     for axis in (0, 1, 2, -1):
-        got = np.asarray(student.log_sum_exp(x, axis=axis), dtype=float)
+        got = student.log_sum_exp(x, axis=axis)
         assert _close(got, logsumexp(x, axis=axis), rtol=1e-12)
 
 
@@ -116,13 +115,11 @@ def test_log_sum_exp_along_each_axis(student):
       **T12)
 def test_log_sum_exp_minus_infinity(student):
     """Is all -inf worth -inf, and is -inf beside finite values ignored?"""
-    assert np.isneginf(float(student.log_sum_exp(np.array([-np.inf, -np.inf, -np.inf]))))
-    assert np.isclose(float(student.log_sum_exp(np.array([-np.inf, 0.0, -np.inf]))), 0.0,
-                      atol=1e-15)
-    assert np.isclose(float(student.log_sum_exp(np.array([5.0]))), 5.0, rtol=1e-15)
+    assert np.isneginf(scalar(student.log_sum_exp(np.array([-np.inf, -np.inf, -np.inf]))))
+    assert close(student.log_sum_exp(np.array([-np.inf, 0.0, -np.inf])), 0.0, atol=1e-15, rtol=1e-9)
+    assert close(student.log_sum_exp(np.array([5.0])), 5.0, rtol=1e-15)
     x = np.array([[-np.inf, -np.inf], [0.0, 0.0], [-np.inf, 3.0]])
-    got = np.asarray(student.log_sum_exp(x, axis=1), dtype=float)
-    assert got.shape == (3,)
+    got = array(student.log_sum_exp(x, axis=1), (3,), "an array with axis 1 removed")
     assert np.isneginf(got[0])
     assert np.allclose(got[1:], [np.log(2.0), 3.0], rtol=1e-12)
 
@@ -139,7 +136,7 @@ def test_bernoulli_random_labels(student):
         p = rng.uniform(0.02, 0.98, size=n)
         y = (rng.random(n) < 0.5).astype(int)
         expected = np.sum(y * np.log(p) + (1 - y) * np.log1p(-p))
-        assert np.isclose(float(student.bernoulli_log_likelihood(p, y)), expected, rtol=1e-10)
+        assert close(student.bernoulli_log_likelihood(p, y), expected, rtol=1e-10)
 
 
 @task("1.3", points=0.5, hint="0 * log(0) is nan in numpy: pick the one term each label needs "
@@ -148,11 +145,11 @@ def test_bernoulli_certain_predictions(student):
     """Are certain and right predictions (p = 0 or 1 matching the label) exactly 0, not nan?"""
     p = np.array([1.0, 0.0, 1.0, 0.0])
     y = np.array([1, 0, 1, 0])
-    assert float(student.bernoulli_log_likelihood(p, y)) == 0.0
+    assert scalar(student.bernoulli_log_likelihood(p, y)) == 0.0
     p = np.array([0.0, 1.0, 0.5, 0.25])
     y = np.array([0, 1, 1, 0])
     expected = np.log(0.5) + np.log(0.75)
-    assert np.isclose(float(student.bernoulli_log_likelihood(p, y)), expected, rtol=1e-12)
+    assert close(student.bernoulli_log_likelihood(p, y), expected, rtol=1e-12)
 
 
 @task("1.3", points=0.5, hint="a label the model gave probability 0 makes the likelihood 0, so "
@@ -160,7 +157,7 @@ def test_bernoulli_certain_predictions(student):
 def test_bernoulli_impossible_label_is_minus_infinity(student):
     """Is the log-likelihood -inf when a label has probability 0 (p = 0, y = 1 or p = 1, y = 0)?"""
     for p, y in [([0.0, 0.5], [1, 0]), ([0.3, 1.0], [1, 0])]:
-        got = float(student.bernoulli_log_likelihood(np.array(p), np.array(y)))
+        got = scalar(student.bernoulli_log_likelihood(np.array(p), np.array(y)))
         assert np.isneginf(got)
 
 
@@ -172,7 +169,7 @@ def test_bernoulli_many_float_labels(student):
     p = rng.uniform(0.01, 0.99, size=5000)
     y = (rng.random(5000) < p).astype(float)
     expected = np.sum(np.where(y == 1.0, np.log(p), np.log1p(-p)))
-    got = float(student.bernoulli_log_likelihood(p, y))
+    got = scalar(student.bernoulli_log_likelihood(p, y))
     assert np.isfinite(got)
     assert np.isclose(got, expected, rtol=1e-10)
 
@@ -246,9 +243,8 @@ def test_gaussian_mle_random_samples(student):
     rng = np.random.default_rng(106)
     for n, mu, sigma in [(2, 0.0, 1.0), (17, -4.0, 0.3), (400, 1e3, 25.0)]:
         x = rng.normal(mu, sigma, size=n)
-        got = student.gaussian_mle(x)
-        assert isinstance(got, tuple | list) and len(got) == 2
-        assert _close([float(got[0]), float(got[1])], [np.mean(x), np.std(x)], rtol=1e-9)
+        mu_hat, sigma_hat = fixed(student.gaussian_mle(x), ("mu_hat", "sigma_hat"))
+        assert _close(mu_hat, np.mean(x), rtol=1e-9) and _close(sigma_hat, np.std(x), rtol=1e-9)
 
 
 @task("1.6", points=0.5, hint="sigma_hat is 0 for one observation or identical ones; compute "
@@ -257,7 +253,8 @@ def test_gaussian_mle_random_samples(student):
 def test_gaussian_mle_degenerate_samples(student):
     """Is sigma_hat about 0 (never nan) for one observation or for constant data?"""
     for x in [np.array([2.5]), np.full(7, 0.1), np.full(5, 1e8 + 0.3)]:
-        mu_hat, sigma_hat = (float(v) for v in student.gaussian_mle(x))
+        mu_hat, sigma_hat = (scalar(v) for v in fixed(student.gaussian_mle(x),
+                                                      ("mu_hat", "sigma_hat")))
         assert np.isclose(mu_hat, x[0], rtol=1e-12)
         assert np.isfinite(sigma_hat)
         assert abs(sigma_hat) <= 1e-9 * max(1.0, abs(x[0]))
@@ -275,7 +272,7 @@ def test_categorical_random_logits(student):
         z = rng.normal(scale=3.0, size=(n, k))
         labels = rng.integers(0, k, size=n)
         expected = np.sum(log_softmax(z, axis=1)[np.arange(n), labels])
-        got = float(student.categorical_log_likelihood(z, labels))
+        got = scalar(student.categorical_log_likelihood(z, labels))
         assert np.isclose(got, expected, rtol=1e-10)
 
 
@@ -289,7 +286,7 @@ def test_categorical_extreme_logits(student):
              ([[1000.0, 1000.0, 1000.0]], [2], -np.log(3.0)),
              ([[800.0, -800.0, 0.0], [0.0, 0.0, -900.0]], [1, 2], -1600.0 - 900.0 - np.log(2.0))]
     for z, labels, expected in cases:
-        got = float(student.categorical_log_likelihood(np.array(z), np.array(labels)))
+        got = scalar(student.categorical_log_likelihood(np.array(z), np.array(labels)))
         assert np.isclose(got, expected, rtol=1e-12)
 
 
@@ -302,8 +299,8 @@ def test_categorical_shift_invariance(student):
     z = rng.normal(size=(5, 4))
     labels = np.array([3, 0, 2, 1, 1])
     shift = np.array([[600.0], [-750.0], [1e4], [-1e4], [0.0]])
-    a = float(student.categorical_log_likelihood(z, labels))
-    b = float(student.categorical_log_likelihood(z + shift, labels))
+    a = scalar(student.categorical_log_likelihood(z, labels))
+    b = scalar(student.categorical_log_likelihood(z + shift, labels))
     assert np.isclose(a, np.sum(log_softmax(z, axis=1)[np.arange(5), labels]), rtol=1e-10)
     assert np.isclose(b, a, rtol=1e-9)
 
@@ -313,13 +310,13 @@ def test_categorical_shift_invariance(student):
       **T17)
 def test_categorical_edge_shapes(student):
     """Is a single class worth 0, is the last class index handled, and is the answer <= 0?"""
-    assert np.isclose(float(student.categorical_log_likelihood(np.array([[3.0], [-2.0]]),
-                                                               np.array([0, 0]))), 0.0,
-                      atol=1e-12)
+    assert close(student.categorical_log_likelihood(np.array([[3.0], [-2.0]]),
+                                                    np.array([0, 0])), 0.0, atol=1e-12,
+                 rtol=1e-9)
     z = np.arange(12.0).reshape(3, 4)
     labels = np.array([3, 3, 3])
     expected = np.sum(log_softmax(z, axis=1)[:, 3])
-    got = float(student.categorical_log_likelihood(z, labels))
+    got = scalar(student.categorical_log_likelihood(z, labels))
     assert got <= 0.0
     assert np.isclose(got, expected, rtol=1e-12)
 
@@ -339,7 +336,7 @@ def test_dice_random_soft_masks(student):
     for shape in [(7,), (6, 5), (2, 4, 3)]:
         p = rng.random(shape)
         y = (rng.random(shape) < 0.3).astype(float)
-        assert np.isclose(float(student.dice_loss(p, y)), _dice(p, y), rtol=1e-5)
+        assert close(student.dice_loss(p, y), _dice(p, y), rtol=1e-5)
 
 
 @task("1.8", points=0.5, hint="use the eps you are given, in both the numerator and the "
@@ -349,8 +346,8 @@ def test_dice_uses_eps(student):
     p = np.array([[0.9, 0.2], [0.4, 0.0]])
     y = np.array([[1.0, 0.0], [1.0, 1.0]])
     for eps in (0.5, 3.0):
-        assert np.isclose(float(student.dice_loss(p, y, eps=eps)), _dice(p, y, eps), rtol=1e-12)
-        assert np.isclose(float(student.dice_loss(p, y, eps)), _dice(p, y, eps), rtol=1e-12)
+        assert close(student.dice_loss(p, y, eps=eps), _dice(p, y, eps), rtol=1e-12)
+        assert close(student.dice_loss(p, y, eps), _dice(p, y, eps), rtol=1e-12)
 
 
 @task("1.8", points=0.5, hint="with p = y the fraction is exactly 1, so the loss is 0; with no "
@@ -359,10 +356,10 @@ def test_dice_perfect_and_disjoint(student):
     """Is the loss 0 for a perfect mask and about 1 for a mask that misses entirely?"""
     y = np.zeros((12, 12))
     y[3:7, 2:9] = 1.0
-    assert abs(float(student.dice_loss(y.copy(), y))) <= 1e-12
+    assert abs(scalar(student.dice_loss(y.copy(), y))) <= 1e-12
     p = np.zeros((12, 12))
     p[9:12, 9:12] = 1.0
-    assert np.isclose(float(student.dice_loss(p, y)), 1.0, atol=1e-6)
+    assert close(student.dice_loss(p, y), 1.0, atol=1e-6, rtol=1e-9)
 
 
 @task("1.8", points=0.5, hint="eps keeps 0/0 away: two empty masks give (0 + eps)/(0 + eps) = 1, "
@@ -370,10 +367,10 @@ def test_dice_perfect_and_disjoint(student):
 def test_dice_empty_masks(student):
     """Is the loss 0 (not nan) for two empty masks, and about 1 when only the truth is empty?"""
     zeros = np.zeros((5, 6))
-    got = float(student.dice_loss(zeros, zeros.copy()))
+    got = scalar(student.dice_loss(zeros, zeros.copy()))
     assert np.isfinite(got) and abs(got) <= 1e-12
     p = np.full((5, 6), 0.7)
-    assert np.isclose(float(student.dice_loss(p, zeros)), 1.0, atol=1e-6)
+    assert close(student.dice_loss(p, zeros), 1.0, atol=1e-6, rtol=1e-9)
 
 
 @task("1.8", points=0.5, hint="Dice only rewards overlap with the foreground: predicting the "
@@ -384,7 +381,7 @@ def test_dice_punishes_lazy_background(student):
     y[10:15, 20:28] = 1.0  # 40 of 2000 pixels
     lazy = np.full(y.shape, 0.02)
     honest = np.where(y == 1.0, 0.8, 0.1)
-    dl, dh = float(student.dice_loss(lazy, y)), float(student.dice_loss(honest, y))
+    dl, dh = scalar(student.dice_loss(lazy, y)), scalar(student.dice_loss(honest, y))
     assert np.isclose(dl, _dice(lazy, y), rtol=1e-5)
     assert np.isclose(dh, _dice(honest, y), rtol=1e-5)
     assert dh < dl
@@ -397,8 +394,8 @@ def test_dice_properties(student):
     rng = np.random.default_rng(110)
     p = rng.random((4, 5))
     q = rng.random((4, 5))
-    a = float(student.dice_loss(p, q))
-    assert np.isclose(a, float(student.dice_loss(q, p)), rtol=1e-12)
-    assert np.isclose(a, float(student.dice_loss(p.ravel(), q.ravel())), rtol=1e-12)
+    a = scalar(student.dice_loss(p, q))
+    assert np.isclose(a, scalar(student.dice_loss(q, p)), rtol=1e-12)
+    assert np.isclose(a, scalar(student.dice_loss(p.ravel(), q.ravel())), rtol=1e-12)
     assert 0.0 <= a <= 1.0
     assert np.isclose(a, _dice(p, q), rtol=1e-5)

@@ -11,6 +11,7 @@ Points per task (must match the ``# ### Task`` headers of solutions/ex02_determi
 import numpy as np
 
 from grader.judge.api import task
+from grader.judge.policy import close, fixed, scalar
 from grader.judge.probes import VALUE_ERROR, observe, raised
 
 # "numpy and sympy only, and no np.linalg.det or np.linalg.slogdet in Tasks 2.1 to 2.6".
@@ -32,7 +33,8 @@ T27 = _scope("grad_logabsdet", forbid=NO_SCIPY)
 
 
 def _det(student, fname, A) -> float:
-    return float(getattr(student, fname)(np.asarray(A, dtype=float)))
+    """The learner's determinant as one number (the policy: grader/judge/policy.py)."""
+    return scalar(getattr(student, fname)(np.asarray(A, dtype=float)), "one number (a float)")
 
 
 def _random_matrices(seed, sizes, count=3):
@@ -136,14 +138,23 @@ def test_det_elimination_random(student):
 
 
 @task("2.3", points=0.5, hint="a zero (or tiny) pivot must not be divided by: swap up the row "
-      "with the largest |entry| in the column (partial pivoting), and count the swap.",
-      **T23)
+      "with the largest ABSOLUTE value in the column (partial pivoting: np.abs before "
+      "np.argmax; a large negative entry is a good pivot), and count the swap.", **T23)
 def test_det_elimination_needs_pivoting(student):
-    """Is det_elimination right where the natural pivot is zero or tiny?"""
+    """Is det_elimination right where the natural pivot is zero or tiny, with positive or
+    negative entries below it?"""
     cases = [np.array([[0.0, 1.0], [1.0, 0.0]]),
              np.array([[0.0, 2.0, 1.0], [1.0, 1.0, 1.0], [2.0, 0.0, 3.0]]),
              np.array([[1e-20, 1.0, 1.0], [1.0, 1.0, 2.0], [1.0, 2.0, 1.0]]),
-             np.array([[0.0, 0.0, 1.0], [0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])]
+             np.array([[0.0, 0.0, 1.0], [0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]),
+             # below the zero or tiny pivot only negative entries: the largest SIGNED entry
+             # is the useless pivot itself
+             np.array([[0.0, 1.0, 1.0], [-1.0, 0.0, 2.0], [-3.0, 1.0, 1.0]]),
+             np.array([[1e-20, 1.0, 1.0], [-1.0, 1.0, 2.0], [-2.0, 2.0, 1.0]]),
+             np.array([[1e-18, 0.0, 1.0, 2.0], [-3.0, 1.0, 0.0, 1.0],
+                       [-1.0, -2.0, 1e-17, 1.0], [0.5, 1.0, -4.0, 2.0]])]
+    rng = np.random.default_rng(216)
+    cases += [-np.abs(rng.normal(size=(n, n))) * 10.0 ** rng.integers(-8, 9) for n in (4, 6)]
     for A in cases:
         assert np.isclose(_det(student, "det_elimination", A), np.linalg.det(A), rtol=1e-9)
 
@@ -171,7 +182,7 @@ def test_det_elimination_copies_as_float(student):
     assert np.array_equal(call.args[0], A)  # compared here, with the test's own copy
     assert np.isclose(float(call.returned), np.linalg.det(A), rtol=1e-10)
     M = np.array([[2, 7, 1], [3, 1, 4], [5, 2, 9]], dtype=np.int64)
-    assert np.isclose(float(student.det_elimination(M)), np.linalg.det(M), rtol=1e-10)
+    assert close(student.det_elimination(M), np.linalg.det(M), rtol=1e-10)
 
 
 @task("2.3", points=0.5, hint="for a non-square (or non-2-d) input raise ValueError before "
@@ -200,9 +211,8 @@ def test_det_elimination_properties(student):
 
 
 def _slog(student, A):
-    got = student.slogdet(np.asarray(A, dtype=float))
-    assert isinstance(got, tuple | list) and len(got) == 2
-    return float(got[0]), float(got[1])
+    sign, logabs = fixed(student.slogdet(np.asarray(A, dtype=float)), ("sign", "logabsdet"))
+    return scalar(sign), scalar(logabs)
 
 
 @task("2.4", points=0.5, hint="return (sign, logabsdet): add log|pivot| instead of multiplying "
@@ -240,7 +250,9 @@ def test_slogdet_signs(student):
     cases = [np.diag([-1.0, 2.0, 3.0]), np.diag([-1.0, -2.0, 3.0]),
              np.eye(4)[[1, 0, 3, 2]], np.eye(3)[[1, 2, 0]],
              np.array([[0.0, 2.0, 1.0], [1.0, 1.0, 1.0], [2.0, 0.0, 3.0]]),
-             np.array([[1e-20, 1.0, 1.0], [1.0, 1.0, 2.0], [1.0, 2.0, 1.0]])]
+             np.array([[1e-20, 1.0, 1.0], [1.0, 1.0, 2.0], [1.0, 2.0, 1.0]]),
+             np.array([[0.0, 1.0, 1.0], [-1.0, 0.0, 2.0], [-3.0, 1.0, 1.0]]),
+             np.array([[1e-20, 1.0, 1.0], [-1.0, 1.0, 2.0], [-2.0, 2.0, 1.0]])]
     for A in cases:
         sign, logabs = _slog(student, A)
         ref_sign, ref_log = np.linalg.slogdet(A)
@@ -344,10 +356,10 @@ def _area(P):
 def test_polygon_area_basic_shapes(student):
     """Is the unit square +1 counterclockwise and -1 clockwise, and a triangle right?"""
     square = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
-    assert np.isclose(float(student.polygon_signed_area(square)), 1.0, rtol=1e-12)
-    assert np.isclose(float(student.polygon_signed_area(square[::-1])), -1.0, rtol=1e-12)
+    assert close(student.polygon_signed_area(square), 1.0, rtol=1e-12)
+    assert close(student.polygon_signed_area(square[::-1]), -1.0, rtol=1e-12)
     tri = np.array([[1.0, 1.0], [4.0, 1.0], [1.0, 5.0]])
-    assert np.isclose(float(student.polygon_signed_area(tri)), 6.0, rtol=1e-12)
+    assert close(student.polygon_signed_area(tri), 6.0, rtol=1e-12)
 
 
 @task("2.6", points=0.5, hint="the shoelace sum is exact for every simple polygon, convex or "
@@ -358,9 +370,9 @@ def test_polygon_area_regular_and_nonconvex(student):
         t = np.linspace(0, 2 * np.pi, n, endpoint=False)
         P = 2.0 * np.column_stack([np.cos(t), np.sin(t)])
         expected = 0.5 * n * 4.0 * np.sin(2 * np.pi / n)
-        assert np.isclose(float(student.polygon_signed_area(P)), expected, rtol=1e-10)
+        assert close(student.polygon_signed_area(P), expected, rtol=1e-10)
     L = np.array([[0, 0], [3, 0], [3, 1], [1, 1], [1, 2], [0, 2]], dtype=float)
-    assert np.isclose(float(student.polygon_signed_area(L)), 4.0, rtol=1e-12)
+    assert close(student.polygon_signed_area(L), 4.0, rtol=1e-12)
 
 
 @task("2.6", points=0.5, hint="mapping every vertex through A multiplies the signed area by "
@@ -370,10 +382,10 @@ def test_polygon_area_scales_by_det(student):
     rng = np.random.default_rng(213)
     t = np.sort(rng.uniform(0, 2 * np.pi, size=9))
     P = np.column_stack([np.cos(t), np.sin(t)]) * rng.uniform(0.5, 1.5, size=(9, 1))
-    base = float(student.polygon_signed_area(P))
+    base = scalar(student.polygon_signed_area(P))
     assert np.isclose(base, _area(P), rtol=1e-10)
     for A in (rng.normal(size=(2, 2)), np.array([[0.0, 1.0], [1.0, 0.0]])):
-        mapped = float(student.polygon_signed_area(P @ A.T))
+        mapped = scalar(student.polygon_signed_area(P @ A.T))
         assert np.isclose(mapped, np.linalg.det(A) * base, rtol=1e-9)
 
 
@@ -382,12 +394,10 @@ def test_polygon_area_scales_by_det(student):
 def test_polygon_area_invariances(student):
     """Is the area unchanged by a far translation and by starting at another vertex?"""
     P = np.array([[0.0, 0.0], [4.0, 0.0], [5.0, 3.0], [2.0, 5.0], [-1.0, 2.0]])
-    base = float(student.polygon_signed_area(P))
+    base = scalar(student.polygon_signed_area(P))
     assert np.isclose(base, _area(P), rtol=1e-12)
-    assert np.isclose(float(student.polygon_signed_area(P + np.array([1e3, -2e3]))), base,
-                      rtol=1e-9)
-    assert np.isclose(float(student.polygon_signed_area(np.roll(P, 2, axis=0))), base,
-                      rtol=1e-12)
+    assert close(student.polygon_signed_area(P + np.array([1e3, -2e3])), base, rtol=1e-9)
+    assert close(student.polygon_signed_area(np.roll(P, 2, axis=0)), base, rtol=1e-12)
 
 
 # ---------------------------------------------------------------- 2.7 gradient of log|det|

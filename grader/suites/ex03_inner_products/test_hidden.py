@@ -15,6 +15,7 @@ nothing, and np.linalg.norm is stubbed only while 3.1's calls run.
 import numpy as np
 
 from grader.judge.api import task
+from grader.judge.policy import array, close, integers, scalar
 from grader.judge.probes import VALUE_ERROR, observe, raised
 
 # "Numpy and sympy only": any use of scipy in a task's code is caught in the source (no
@@ -37,7 +38,7 @@ T36, T37 = _scope("gram_matrix"), _scope("nearest_neighbours")
 
 
 def _norm(student, v) -> float:
-    return float(student.norm(np.asarray(v, dtype=float)))
+    return scalar(student.norm(np.asarray(v, dtype=float)))
 
 
 # ---------------------------------------------------------------- 3.1 norm
@@ -105,8 +106,7 @@ def test_cosine_random_vectors(student):
     rng = np.random.default_rng(303)
     for d in (2, 3, 10, 40):
         u, v = rng.normal(size=(2, d))
-        assert np.isclose(float(student.cosine_similarity(u, v)), _cos(u, v), rtol=1e-10,
-                          atol=1e-14)
+        assert close(student.cosine_similarity(u, v), _cos(u, v), rtol=1e-10, atol=1e-14)
 
 
 @task("3.2", points=0.5, hint="rounding can push the quotient a hair past 1 (try u = v): clip "
@@ -117,10 +117,10 @@ def test_cosine_parallel_and_clipped(student):
     for _ in range(15):
         u = rng.normal(size=7) * 10.0 ** rng.integers(-3, 4)
         for v, expected in [(u, 1.0), (3.0 * u, 1.0), (-u, -1.0), (-0.01 * u, -1.0)]:
-            got = float(student.cosine_similarity(u, v))
+            got = scalar(student.cosine_similarity(u, v))
             assert -1.0 <= got <= 1.0
             assert np.isclose(got, expected, atol=1e-12)
-    assert abs(float(student.cosine_similarity(np.array([1.0, 2.0]),
+    assert abs(scalar(student.cosine_similarity(np.array([1.0, 2.0]),
                                                np.array([-2.0, 1.0])))) <= 1e-15
 
 
@@ -130,7 +130,7 @@ def test_cosine_zero_vector(student):
     """Is the similarity 0.0 (not nan) when either vector, or both, is zero?"""
     u, zero = np.array([1.0, -3.0, 2.0]), np.zeros(3)
     for a, b in [(u, zero), (zero, u), (zero, zero)]:
-        got = float(student.cosine_similarity(a, b))
+        got = scalar(student.cosine_similarity(a, b))
         assert got == 0.0
 
 
@@ -142,12 +142,12 @@ def test_cosine_huge_and_tiny_entries(student):
     cases = [([1e200, 1e200], [1e200, 0.0], r2), ([1e-200, 1e-200], [0.0, 3e-200], r2),
              ([1e300, 0.0], [1e-300, 1e-300], r2), ([2e250, -2e250], [-1.0, 1.0], -1.0)]
     for u, v, expected in cases:
-        got = float(student.cosine_similarity(np.array(u), np.array(v)))
+        got = scalar(student.cosine_similarity(np.array(u), np.array(v)))
         assert np.isclose(got, expected, rtol=1e-12)
     rng = np.random.default_rng(305)
     u, v = rng.normal(size=(2, 5))
-    assert np.isclose(float(student.cosine_similarity(1e180 * u, 1e-180 * v)), _cos(u, v),
-                      rtol=1e-10, atol=1e-14)
+    assert close(student.cosine_similarity(1e180 * u, 1e-180 * v), _cos(u, v), rtol=1e-10,
+                 atol=1e-14)
 
 
 # ---------------------------------------------------------------- 3.3 angle
@@ -160,13 +160,13 @@ def test_angle_values(student):
     cases = [([1.0, 0.0], [0.0, 2.0], np.pi / 2), ([1.0, 0.0], [3.0, 3.0], np.pi / 4),
              ([1.0, 2.0, 3.0], [-2.0, -4.0, -6.0], np.pi), ([1e200, 0.0], [0.0, 1e200], np.pi / 2)]
     for u, v, expected in cases:
-        assert np.isclose(float(student.angle(np.array(u), np.array(v))), expected, rtol=1e-12)
+        assert close(student.angle(np.array(u), np.array(v)), expected, rtol=1e-12)
     rng = np.random.default_rng(306)
     for _ in range(10):
         u, v = rng.normal(size=(2, 4))
         expected = np.arccos(np.clip(_cos(u, v), -1.0, 1.0))
-        assert np.isclose(float(student.angle(u, v)), expected, rtol=1e-9, atol=1e-12)
-        same = float(student.angle(u, 2.0 * u))
+        assert close(student.angle(u, v), expected, rtol=1e-9, atol=1e-12)
+        same = scalar(student.angle(u, 2.0 * u))
         assert np.isfinite(same) and 0.0 <= same <= 1e-7
 
 
@@ -177,7 +177,7 @@ def test_angle_zero_vector_raises(student):
     u, zero = np.array([1.0, 2.0]), np.zeros(2)
     assert VALUE_ERROR in raised(student, "angle", u, zero)
     assert VALUE_ERROR in raised(student, "angle", zero, u)
-    got = float(student.angle(np.array([1.0, 0.0]), np.array([1.0, 1e-9])))
+    got = scalar(student.angle(np.array([1.0, 0.0]), np.array([1.0, 1e-9])))
     assert np.isfinite(got) and 0.0 <= got <= 1e-7
 
 
@@ -241,9 +241,9 @@ def test_project_perpendicular_and_nearly_parallel(student):
 
 
 def _gs(student, V, **kw):
-    Q = np.asarray(student.gram_schmidt(np.asarray(V, dtype=float), **kw), dtype=float)
-    assert Q.shape == np.shape(V)
-    return Q
+    Q = array(student.gram_schmidt(np.asarray(V, dtype=float), **kw), np.shape(V),
+              "an array Q of V's shape")
+    return Q.astype(float)
 
 
 def _hilbert(d, k):
@@ -289,15 +289,25 @@ def test_gram_schmidt_matches_qr_with_positive_diagonal(student):
 
 
 @task("3.5", points=0.5, hint="if what is left of a column after subtracting the projections "
-      "is tiny compared to its original length (or the column is zero), raise ValueError.",
+      "is tiny compared to its ORIGINAL length (or the column is zero), raise ValueError: a "
+      "relative test, so that columns of tiny or huge entries are judged like unit ones.",
       **T35)
 def test_gram_schmidt_dependent_columns_raise(student):
-    """Is a zero, repeated or combined column a ValueError?"""
+    """Is a zero, repeated or combined column a ValueError at every scale, while independent
+    columns of tiny or huge scale are accepted?"""
     rng = np.random.default_rng(312)
     a, b = rng.normal(size=(2, 5))
     for V in (np.column_stack([a, np.zeros(5)]), np.column_stack([a, b, a]),
               np.column_stack([a, b, 2.0 * a - 3.0 * b]), np.column_stack([np.zeros(5), a])):
         assert VALUE_ERROR in raised(student, "gram_schmidt", V)
+    V = rng.normal(size=(5, 3))
+    for scale in (1e-8, 1e-12, 1e8, 1e12):
+        Q = _gs(student, scale * V)
+        assert np.allclose(Q.T @ Q, np.eye(3), rtol=0, atol=1e-10)
+        dependent = scale * np.column_stack([a, b, 2.0 * a - 3.0 * b])
+        assert VALUE_ERROR in raised(student, "gram_schmidt", dependent)
+    Q = _gs(student, np.column_stack([1e8 * a, 1e-8 * b]))  # very different lengths
+    assert np.allclose(Q.T @ Q, np.eye(2), rtol=0, atol=1e-10)
 
 
 @task("3.5", points=0.5, hint="use the MODIFIED version: subtract each projection from the "
@@ -408,10 +418,8 @@ def _ranking(query, vectors, k):
 
 
 def _nn(student, query, vectors, k):
-    got = np.asarray(student.nearest_neighbours(query, vectors, k))
-    assert got.shape == (k,)
-    assert np.issubdtype(got.dtype, np.integer)
-    return got
+    return integers(student.nearest_neighbours(query, vectors, k), (k,),
+                    "an integer array of the k indices")
 
 
 @task("3.7", points=0.5, hint="rank every row by its cosine similarity with the query, most "
@@ -428,17 +436,32 @@ def test_nearest_neighbours_words_and_random(student):
         assert np.array_equal(_nn(student, query, vectors, k), _ranking(query, vectors, k))
 
 
-@task("3.7", points=0.5, hint="ties go to the smaller index (np.argsort(-similarity, "
-      "kind='stable')), and a zero row has similarity 0, so it beats rows pointing away.",
-      **T37)
+def _tied_rows():
+    """72 rows in four levels of exactly equal similarity (multiples of four directions by
+    powers of two, so every similarity of a level is the same float), interleaved. Ties this
+    many are put out of index order by every unstable sort numpy has (introsort, heapsort,
+    the SIMD sorts), whatever the CPU, so a missing kind='stable' fails everywhere."""
+    directions = np.array([[1.0, 0.0, 0.0], [1.0, 1.0, 0.0], [0.0, 1.0, 0.0],
+                           [-1.0, 0.5, 0.0]])
+    scales = 2.0 ** np.arange(-9, 9)
+    return np.array([directions[i % 4] * scales[(5 * i) % 18] for i in range(72)])
+
+
+@task("3.7", points=0.5, hint="ties go to the smaller index: sort with a stable sort "
+      "(np.argsort(-similarity, kind='stable')); numpy's default sort may put equal "
+      "similarities in any order. A zero row has similarity 0, so it beats rows pointing "
+      "away.", **T37)
 def test_nearest_neighbours_ties_and_zero_rows(student):
-    """Do equal similarities keep index order, and does a zero row score 0 (no nan, no crash)?"""
+    """Among many rows of exactly equal similarity, are the smaller indices first, and does a
+    zero row score 0 (no nan, no crash)?"""
     query = np.array([1.0, 0.0])
-    vectors = np.array([[-1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.0, 0.0], [1.0, 1.0],
-                        [0.0, -2.0], [-1.0, 1.0]])
-    got = _nn(student, query, vectors, 7)
-    assert np.array_equal(got, [2, 4, 1, 3, 5, 6, 0])
-    assert np.array_equal(_nn(student, query, vectors, 3), [2, 4, 1])
+    vectors = np.array([[-1.0, 0.0], [0.2, 1.0], [1.0, 1.0], [0.0, 0.0], [1.0, 0.5],
+                        [0.5, -2.0], [-1.0, 1.0]])
+    assert np.array_equal(_nn(student, query, vectors, 7), [4, 2, 5, 1, 3, 6, 0])
+    vectors = _tied_rows()
+    for query in (np.array([1.0, 0.0, 0.0]), np.array([0.0, 2.0, 0.0])):
+        for k in (72, 30, 5):
+            assert np.array_equal(_nn(student, query, vectors, k), _ranking(query, vectors, k))
 
 
 @task("3.7", points=0.5, hint="check k first: raise ValueError unless 1 <= k <= n (the number "

@@ -17,14 +17,13 @@ from scipy.special import log_softmax
 from scipy.special import softmax as scipy_softmax
 
 from grader.judge.api import task
+from grader.judge.policy import AnswerTypeError, close
 from grader.judge.probes import VALUE_ERROR, observe, raised
 
 
 def _close(got, expected, rtol=1e-9, atol=1e-12) -> bool:
-    got = np.asarray(got, dtype=float)
-    expected = np.asarray(expected, dtype=float)
-    return got.shape == expected.shape and bool(
-        np.allclose(got, expected, rtol=rtol, atol=atol, equal_nan=False))
+    """The policy's comparison (grader/judge/policy.py): form, dtype and stated tolerance."""
+    return close(got, expected, rtol=rtol, atol=atol)
 
 
 def _central_grad(f, a, eps=1e-6):
@@ -624,8 +623,12 @@ def _save_probe(mod, params):
         os.remove(path)
     try:
         mod.save_params(path, params)
-        with np.load(path) as data:
-            return {"keys": sorted(data.files), "arrays": {k: data[k] for k in data.files}}
+        try:  # the check's own read-back: its error is reported as such, not as the learner's
+            with np.load(path) as data:
+                return {"keys": sorted(data.files),
+                        "arrays": {k: data[k] for k in data.files}}
+        except Exception as exc:
+            return {"unreadable": [type(exc).__name__]}
     finally:
         if os.path.exists(path):
             os.remove(path)
@@ -670,6 +673,10 @@ def test_save_params_round_trip_with_numpy(student):
     """Does np.load read back exactly the keys, values and dtypes that save_params wrote?"""
     params = _params_to_save()
     got = student.probe(_save_probe, params)
+    if "unreadable" in got:
+        raise AnswerTypeError("saved a file that np.load cannot read back as an .npz of "
+                              "arrays (no file at the path given, another format, or "
+                              "pickled objects)")
     assert got["keys"] == sorted(params)
     for k, v in params.items():
         assert got["arrays"][k].dtype == v.dtype and np.array_equal(got["arrays"][k], v)

@@ -12,14 +12,13 @@ Points per task (the ``# ### Task`` headers of solutions/ex06_denoising.py):
 import numpy as np
 
 from grader.judge.api import task
+from grader.judge.policy import array, close, fixed, scalar
 from grader.judge.probes import observe
 
 
 def _close(got, expected, rtol=1e-9, atol=1e-12) -> bool:
-    got = np.asarray(got, dtype=float)
-    expected = np.asarray(expected, dtype=float)
-    return got.shape == expected.shape and bool(
-        np.allclose(got, expected, rtol=rtol, atol=atol, equal_nan=False))
+    """The policy's comparison (grader/judge/policy.py): form, dtype and stated tolerance."""
+    return close(got, expected, rtol=rtol, atol=atol)
 
 
 def _mse(W, noisy, clean):
@@ -36,9 +35,9 @@ def _problem(d_in=25, d_out=None, n=30, sigma=0.3, seed=0):
 
 
 def _pair(got):
-    assert isinstance(got, (tuple, list)) and len(got) == 2
-    W, errors = got
-    return np.asarray(W, dtype=float), np.asarray(errors, dtype=float)
+    W, errors = fixed(got, ("W", "errors"))
+    return array(W, what="an array W").astype(float), array(
+        errors, what="an array of errors").astype(float)
 
 
 # ---------------------------------------------------------------- 6.1 noise
@@ -88,8 +87,7 @@ def test_denoising_error_random(student):
         W = rng.normal(scale=0.3, size=(25, 25))
         noisy, clean = _problem(n=n, seed=int(rng.integers(1000)))
         got = student.denoising_error(W, noisy, clean)
-        assert np.ndim(got) == 0
-        assert np.isclose(float(got), _mse(W, noisy, clean), rtol=1e-12)
+        assert close(got, _mse(W, noisy, clean), rtol=1e-12)
 
 
 @task("6.2", points=0.5, hint="the error is a mean over d*n entries, not a sum and not a mean "
@@ -100,13 +98,12 @@ def test_denoising_error_properties(student):
     rng = np.random.default_rng(612)
     noisy = rng.normal(size=(4, 6))
     W = rng.normal(size=(4, 4))
-    assert float(student.denoising_error(W, noisy, W @ noisy)) == 0.0
+    assert scalar(student.denoising_error(W, noisy, W @ noisy)) == 0.0
     noisy, clean = _problem(d_in=9, n=12, seed=3)
-    once = float(student.denoising_error(np.eye(9), noisy, clean))
-    twice = float(student.denoising_error(np.eye(9), np.hstack([noisy, noisy]),
-                                          np.hstack([clean, clean])))
-    assert np.isclose(once, np.mean((noisy - clean) ** 2), rtol=1e-12)
-    assert np.isclose(once, twice, rtol=1e-12)
+    expected = np.mean((noisy - clean) ** 2)
+    assert close(student.denoising_error(np.eye(9), noisy, clean), expected, rtol=1e-12)
+    assert close(student.denoising_error(np.eye(9), np.hstack([noisy, noisy]),
+                                         np.hstack([clean, clean])), expected, rtol=1e-12)
 
 
 # ---------------------------------------------------------------- 6.3 crude search
@@ -277,10 +274,9 @@ def test_max_stable_learning_rate_scaling(student):
     """Does the rate scale linearly with d_out, and stay the same when the images are
     repeated?"""
     noisy, _ = _problem(d_in=8, n=20, seed=615)
-    base = float(student.max_stable_learning_rate(noisy))
-    assert np.isclose(float(student.max_stable_learning_rate(noisy, 24)), 3 * base, rtol=1e-10)
-    assert np.isclose(float(student.max_stable_learning_rate(np.hstack([noisy, noisy]))),
-                      base, rtol=1e-10)
+    base = scalar(student.max_stable_learning_rate(noisy))
+    assert close(student.max_stable_learning_rate(noisy, 24), 3 * base, rtol=1e-10)
+    assert close(student.max_stable_learning_rate(np.hstack([noisy, noisy])), base, rtol=1e-10)
 
 
 @task("6.5", points=0.5, hint="along the steepest direction each step multiplies the distance "
@@ -289,7 +285,7 @@ def test_max_stable_learning_rate_scaling(student):
 def test_max_stable_learning_rate_is_the_edge(student):
     """Does gradient descent (run here) converge at 0.97x the rate and blow up at 1.03x?"""
     noisy, clean = _problem(d_in=6, n=25, seed=625)
-    rate = float(student.max_stable_learning_rate(noisy))
+    rate = scalar(student.max_stable_learning_rate(noisy))
 
     def run(lr):
         W = np.ones((6, 6))
