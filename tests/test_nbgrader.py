@@ -496,6 +496,9 @@ def graded(tmp_path_factory):
     assert released.returncode == 0, released.stderr[-3000:]
     dated = nbgrader(course, "db", "assignment", "add", ASSIGNMENT, f"--duedate={DUE}")
     assert dated.returncode == 0, dated.stderr[-3000:]
+    from grader.integrations.nbgrader_gradebook import check_course
+
+    check_course(course, ASSIGNMENT)  # what `mlmath grade --assignment` checks first
 
     two = "ex02_determinants"
     everything = {m: learner_notebook(course, m) for m in GRADED}
@@ -724,3 +727,35 @@ def test_the_export_command_as_the_cli_will_register_it(tmp_path, capsys):
                               "--solutions", str(SOLUTIONS), "--exercises-dir", str(EXERCISES)])
     assert args.func(args) == 2
     assert "assignment name" in capsys.readouterr().err
+
+
+def test_a_test_cells_score_and_output_come_from_the_task():
+    """Is a test cell's auto score mlmath's task score (scaled if the hidden tests total
+    other points than the cell), None (manual grading) without a result or with a fault, and
+    its output the status, messages and hints a learner may see?"""
+    from grader.integrations.nbgrader_gradebook import task_output, task_score
+
+    partly = {"status": "partly", "score": 1.0, "max_score": 2.0,
+              "messages": ["your answer did not pass this check."], "hints": ["mind the sign"]}
+    assert task_score(partly, 2) == 1.0
+    assert task_score(partly, 4) == 2.0
+    assert task_score(None, 2) is None
+    assert task_score({**partly, "status": "grader fault"}, 2) is None
+    out = task_output("2.2", partly, 2, "Laplace expansion")
+    assert out["name"] == "stderr" and out["text"].startswith(
+        "Task 2.2 (Laplace expansion): 1 / 2 points, partly: some checks passed")
+    assert "hint: mind the sign" in out["text"]
+    passed = task_output("2.2", {**partly, "status": "passed", "score": 2.0}, 2, "L")
+    assert passed["name"] == "stdout" and "hint" not in passed["text"]
+
+
+@needs_nbgrader
+def test_the_course_is_checked_before_anyone_is_graded(course):
+    """Does check_course refuse a course whose assignment nbgrader never released into its
+    gradebook, with the command to run?"""
+    from grader.integrations.nbgrader_gradebook import check_course
+
+    with pytest.raises(FileNotFoundError, match="nbgrader generate_assignment ps1"):
+        check_course(course, ASSIGNMENT)
+    with pytest.raises(FileNotFoundError, match="mlmath nbgrader export"):
+        check_course(course, "ps9")

@@ -57,7 +57,9 @@ autograded test cell grades which task.
 Grading: `mlmath grade COURSE --assignment NAME` grades `submitted/<student>/<assignment>/`
 in mlmath's sandbox (no student code runs in nbgrader's kernel) and writes every task's score
 into this course's gradebook and `autograded/`, so formgrader, `nbgrader export` and
-`nbgrader generate_feedback` work as usual. Late penalties: configure them here, e.g.
+`nbgrader generate_feedback` work as usual. Do not run `nbgrader autograde` on this
+course: it would run the learners' code unsandboxed in your kernel and replace mlmath's
+scores by the public tests' verdict. Late penalties: configure them here, e.g.
     c.LateSubmissionPlugin.penalty_method = "zero"
 """
 

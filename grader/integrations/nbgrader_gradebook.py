@@ -25,6 +25,7 @@ files changed since they were graded (grade again). Needs nbgrader.
 from __future__ import annotations
 
 import fnmatch
+import importlib.util
 import os
 import shutil
 import stat
@@ -258,6 +259,45 @@ def _student_dirs(course_dir: Path, assignment: str) -> dict[str, str]:
     return found
 
 
+def check_course(course_dir: Path, assignment: str) -> None:
+    """Before grading: can the results of ``assignment`` be written back into this course?
+
+    Raises RuntimeError (nbgrader is not installed) or FileNotFoundError (the assignment was
+    not exported by mlmath, not released, or released from other notebooks), naming what to
+    run, so that nobody is graded for nothing.
+    """
+    if importlib.util.find_spec("nbgrader") is None:
+        raise RuntimeError("grading an nbgrader course needs nbgrader: pip install "
+                           "'mlmath[nbgrader]'")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*not in session.*")
+        _gradebook_notebooks(Path(course_dir).resolve(), assignment)
+
+
+def _gradebook_notebooks(course_dir: Path, assignment: str):
+    """``(config, CourseDirectory, course map, released)`` once the gradebook is checked."""
+    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.coursedir import CourseDirectory
+
+    config = load_config(course_dir)
+    coursedir = CourseDirectory(config=config, root=str(course_dir))
+    notebooks = assignment_map(course_dir, assignment)
+    released = released_notebooks(course_dir, assignment, notebooks)
+    with Gradebook(coursedir.db_url, course_id=coursedir.course_id) as gb:
+        try:
+            known = {nb.name for nb in gb.find_assignment(assignment).notebooks}
+        except MissingEntry:
+            raise FileNotFoundError(f"the gradebook of {course_dir} has no assignment "
+                                    f"{assignment!r}: run `nbgrader generate_assignment "
+                                    f"{assignment}` there first") from None
+    if known != set(notebooks):
+        raise FileNotFoundError(f"the gradebook's notebooks of {assignment} "
+                                f"({', '.join(sorted(known))}) are not the exported ones "
+                                f"({', '.join(sorted(notebooks))}): run `nbgrader "
+                                f"generate_assignment {assignment} --force` after exporting")
+    return config, coursedir, notebooks, released
+
+
 def write_back(course_dir: Path, assignment: str, results: list[dict],
                timestamps: dict | None = None) -> WriteBack:
     """Write every task score of ``results`` into the course's nbgrader gradebook and
@@ -283,28 +323,10 @@ def write_back(course_dir: Path, assignment: str, results: list[dict],
 
 def _write_back(course_dir: Path, assignment: str, results: list[dict],
                 timestamps: dict | None) -> WriteBack:
-    from nbgrader.api import Gradebook, MissingEntry
-    from nbgrader.coursedir import CourseDirectory
-
     start = time.monotonic()
     course_dir = Path(course_dir).resolve()
-    config = load_config(course_dir)
-    coursedir = CourseDirectory(config=config, root=str(course_dir))
-    notebooks = assignment_map(course_dir, assignment)
-    released = released_notebooks(course_dir, assignment, notebooks)
+    config, coursedir, notebooks, released = _gradebook_notebooks(course_dir, assignment)
     report = WriteBack()
-    with Gradebook(coursedir.db_url, course_id=coursedir.course_id) as gb:
-        try:
-            known = {nb.name for nb in gb.find_assignment(assignment).notebooks}
-        except MissingEntry:
-            raise FileNotFoundError(f"the gradebook of {course_dir} has no assignment "
-                                    f"{assignment!r}: run `nbgrader generate_assignment "
-                                    f"{assignment}` there first") from None
-    if known != set(notebooks):
-        raise FileNotFoundError(f"the gradebook's notebooks of {assignment} "
-                                f"({', '.join(sorted(known))}) are not the exported ones "
-                                f"({', '.join(sorted(notebooks))}): run `nbgrader "
-                                f"generate_assignment {assignment} --force` after exporting")
     folders = _student_dirs(course_dir, assignment)
     modules = sorted({nb["module"] for nb in notebooks.values()})
     for result in results:
@@ -372,4 +394,4 @@ def _write_student(course_dir: Path, coursedir, config, assignment: str, folder:
                             f"({err.strerror or err}).")
 
 
-__all__ = ["WriteBack", "load_config", "write_back"]
+__all__ = ["WriteBack", "check_course", "load_config", "write_back"]
