@@ -21,6 +21,24 @@
 # Shapes, once and for all: `X` is `(n, d)` (one example per **row**), labels `y` are
 # integers in `0..K-1` of shape `(n,)`, a layer maps `(n, d_in)` to `(n, d_out)`.
 
+# %% [markdown]
+# ### How this exercise works
+#
+# The same in all six exercises:
+#
+# - Each graded task has a header **Task N.M (P points)** and a function whose docstring says
+#   what to return, with shapes. Replace its `raise NotImplementedError("Task N.M: ...")`
+#   line with your code.
+# - Check yourself in a terminal, in this folder: `pytest test_ex05_neural_network.py` (one task:
+#   `pytest -m task_5_1`; every detail: add `-v`), or `mlmath-check ex05`. The table of
+#   your tasks comes last. These are the *public* tests; the grader runs more when you hand in.
+# - Hand in the file you edit (this notebook, or the `.py` file if you work in an editor): it
+#   is what the tests and the grader read. Save it before you check.
+# - Cells that start with `if __name__ == "__main__":` are demos and pictures. They run in
+#   the notebook, not when the tests import your file.
+# - Use numpy, sympy and matplotlib only, and none of the calls a task's text forbids: the
+#   grader looks for them in that task's functions.
+
 # %%
 import matplotlib.pyplot as plt
 import numpy as np

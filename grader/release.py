@@ -2,10 +2,25 @@ r"""The learner bundle: what a learner downloads, and nothing the instructor kee
 
 ``mlmath build --release DIR`` writes into DIR:
 
-- the generated exercises (``exNN_*.py``; with ``--notebooks`` also ``exNN_*.ipynb``),
+- the generated exercises: ``exNN_*.py``, or with ``--notebooks`` the notebooks
+  ``exNN_*.ipynb`` *instead* (one file per exercise: see below),
 - the public tests (``test_exNN_*.py``), ``conftest.py`` and ``_feedback.py``, and any other
   hand-written file of ``exercises/`` (data files, say),
-- ``requirements.txt`` (numpy, sympy, matplotlib, pytest), ``pytest.ini`` and a ``README.md``.
+- the learner's check command, ``mlmath-check``, as a tiny local package in
+  ``tools/mlmath_check/`` (from :mod:`grader.learner_check`; stdlib and pytest only),
+- ``requirements.txt`` (numpy, sympy, matplotlib, pytest, the check command, and with
+  ``--notebooks`` Jupyter: notebook and ipykernel), ``pytest.ini`` and a ``README.md``.
+
+One file per exercise. With ``--notebooks`` the bundle holds the notebook and no ``.py``:
+the public tests import a notebook as the grader reads it (code cells run one by one, see
+``exercises/conftest.py``), and the grader grades ``exNN_name.ipynb`` when no ``.py`` is
+handed in. So what the learner edits is what pytest, ``mlmath-check`` and the grader see.
+A jupytext pair was rejected: it syncs only where the jupytext extension runs (not in VS
+Code, Colab or a plain Jupyter), and a stale ``.py`` beside the notebook is what the grader
+would grade first.
+
+The folder is created with mode 755 (files 644), whatever the umask of a private
+temporary folder would give.
 
 Never ``solutions/`` nor the hidden suites (``grader/suites``): the bundle is built from the
 in-memory build and from ``exercises/`` only, and checked afterwards. It is written into a
@@ -14,6 +29,8 @@ temporary folder beside DIR and renamed into place, so a failure leaves no half 
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -23,11 +40,36 @@ from grader.tasks import EXERCISE_FILE, PUBLIC_TEST_FILE
 
 MARKER = ".mlmath-bundle"
 REQUIREMENTS = "numpy>=1.26\nsympy>=1.12\nmatplotlib>=3.8\npytest>=8\n"
+NOTEBOOK_REQUIREMENTS = "notebook>=7\nipykernel>=6.29\n"
+CHECK_PACKAGE = "tools/mlmath_check"
+CHECK_REQUIREMENT = f"./{CHECK_PACKAGE}\n"
+CHECK_PYPROJECT = """\
+# The learner's check command, mlmath-check (installed by requirements.txt).
+[build-system]
+requires = ["setuptools>=64"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "mlmath-check"
+version = "1.0"
+description = "Run the public tests of the exercises and show each task's status."
+requires-python = ">=3.11"
+dependencies = ["pytest>=8"]
+
+[project.scripts]
+mlmath-check = "mlmath_check:main"
+
+[tool.setuptools]
+py-modules = ["mlmath_check"]
+"""
 PYTEST_INI = """\
 [pytest]
 # Task markers (task_1_3, ...) are registered by conftest.py from the task headers.
 testpaths = .
 python_files = test_ex*.py
+addopts = -p no:cacheprovider
+# Seconds per test before it is stopped and named (an endless loop?).
+mlmath_timeout = 20
 """
 _SKIP_NAMES = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints", "README.md",
                "requirements.txt", "pytest.ini"}
@@ -38,60 +80,120 @@ class ReleaseError(Exception):
     """The bundle cannot be written (exit status 2)."""
 
 
-def readme(built: dict[str, Converted]) -> str:
-    """The learner's README: how to work, how to check, what the statuses mean."""
-    rows = []
+# What the front page says about each exercise: (prerequisites, time to set aside).
+EXERCISE_INFO = {
+    "ex01_logs": ("exponents and logarithms from school; numpy arrays", "2 to 3 hours"),
+    "ex02_determinants": ("matrices and matrix products", "2 to 3 hours"),
+    "ex03_inner_products": ("vectors; exercise 1's stable tricks help", "2 to 3 hours"),
+    "ex04_chain_rule": ("derivatives of one variable; Python classes", "3 to 4 hours"),
+    "ex05_neural_network": ("exercises 1, 3 and 4", "4 to 5 hours"),
+    "ex06_denoising": ("exercises 4 and 5 (gradients, SGD)", "2 to 3 hours"),
+}
+GLOSSARY = (
+    ("task", "one graded function, with an ID like 1.2 used everywhere: the stub, "
+             "`pytest -m task_1_2`, the points, your feedback"),
+    ("stub", "the `raise NotImplementedError(\"Task 1.2: ...\")` line you replace"),
+    ("public tests", "the tests in this folder; the grader runs more (hidden) tests"),
+    ("not started", "the task's function still raises its stub"),
+    ("shape", "the sizes of an array's axes, `x.shape`; docstrings state them"),
+    ("log-likelihood", "the log of the probability a model gives to the data"),
+    ("gradient", "the vector of partial derivatives; it points uphill"),
+    ("SGD", "stochastic gradient descent: small steps downhill on random minibatches"),
+    ("epoch", "one pass over the whole training set"),
+)
+
+
+def readme(built: dict[str, Converted], *, notebooks: bool = False) -> str:
+    """The learner's front page: the order, the time, how to work and check, the tasks."""
+    rows, order = [], []
     for conv in built.values():
         for task in conv.tasks:
             rows.append(f"| {conv.name} | {task.id} | {task.points} | {task.title} |")
+        needs, time = EXERCISE_INFO.get(conv.name, ("-", "-"))
+        heading = conv.text.split("\n", 2)[1] if "\n" in conv.text else ""
+        title = re.sub(r"^(Exercise \d+: *)?", "", heading.lstrip("# ")).strip()
+        points = sum(t.points for t in conv.tasks)
+        order.append(f"| {len(order) + 1} | {conv.name} | {title} | {needs} | {time} | "
+                     f"{points} |")
     first = next(iter(built.values()))
     example = first.tasks[0] if first.tasks else None
     marker = example.marker if example else "task_1_1"
+    number = first.name[2:4]
+    suffix = ".ipynb" if notebooks else ".py"
+    if notebooks:
+        working = """\
+Each exercise is one notebook, `exNN_<topic>.ipynb`: prose, maths and pictures around
+functions for you to write. Open it with `jupyter notebook` (or JupyterLab, VS Code).
+**The notebook is the file you hand in**, and it is what the tests read: save it
+(Ctrl+S) before you check. The tests run its code cells one by one, as the grader does;
+a cell with an error is skipped and named, the rest still counts."""
+    else:
+        working = """\
+Each exercise is one Python file, `exNN_<topic>.py`: prose, maths and pictures around
+functions for you to write. Edit it in any editor and run `python exNN_<topic>.py` to see
+the demos. **The `.py` file is the file you hand in**, and it is what the tests read."""
+    glossary = "\n".join(f"- **{word}**: {meaning}." for word, meaning in GLOSSARY)
     return f"""\
 # Maths for machine learning: exercises
 
-Each exercise is one Python file, `exNN_<topic>.py`: prose, maths and pictures around
-functions for you to write. Every function you have to write says so: its body is
+{working}
+
+Every function you have to write says so: its body is
 
     raise NotImplementedError("Task 1.2: ... - not started yet. Replace this line with your code.")
 
 Replace that line with your code. The docstring above it says what to return, with shapes.
+Cells starting `if __name__ == "__main__":` are demos and pictures: they run in the
+notebook (or with `python`), not when the tests import your file. Use numpy, sympy and
+matplotlib only, and nothing a task's text forbids (the grader checks).
 
-## Setting up
+## In what order
+
+Do them in this order; each builds on the ones before.
+
+| # | exercise | topic | before you start | time | points |
+|---|---|---|---|---|---|
+""" + "\n".join(order) + f"""
+
+## Setting up (once)
 
     python -m venv .venv
     source .venv/bin/activate        # Windows: .venv\\Scripts\\activate
     pip install -r requirements.txt
 
-## Working
-
-- **As a notebook**: open the `.ipynb` file if there is one, or install jupytext
-  (`pip install jupytext jupyterlab`) and open the `.py` file with "Open With > Notebook".
-  Cells guarded by `if __name__ == "__main__":` are demos and plots: they run in the
-  notebook, not when the tests import your file.
-- **As a script**: edit the `.py` file in any editor and run `python exNN_<topic>.py` to
-  see the demos.
-
-Use numpy, sympy and matplotlib only.
-
 ## Checking your work
 
-    pytest                          # every exercise
-    pytest test_ex01_logs.py        # one exercise
-    pytest -m {marker}               # one task ({marker} is Task {marker[5:].replace("_", ".")})
+In this folder:
 
-Each failure says which task, which property, on which input, what you returned, what
-was expected, and gives a hint. The summary at the end lists every task as
+    pytest                          # every exercise
+    pytest test_ex{number}_*.py           # one exercise
+    pytest -m {marker}               # one task ({marker} is Task {marker[5:].replace("_", ".")})
+    pytest -v -m {marker}            # the same, with every detail
+    mlmath-check ex{number}                # the same as pytest on one exercise
+
+The output is short: one line for each task that needs you, with a hint, and the table
+of your tasks last. A task is
 
 - **passed**: its public tests pass;
 - **not started**: its function still raises the `NotImplementedError` stub;
-- **failed**: something is wrong; read the message above it.
+- **failed**: something is wrong; the line says what, where, and gives a hint;
+- **in progress**: some of its functions are done, some not started.
 
-If the course's `mlmath` tool is installed, `mlmath check ex01` (or `mlmath check` for all)
-prints the same as a table.
+If your code crashes, the line names the task and *your* line that crashed. If one
+exercise does not import at all (a syntax error, say), it is named once and the others
+are still tested. A test that runs longer than 20 seconds is stopped and named (an endless
+loop?).
 
 These are the **public** tests. When you hand in your work it is graded with further,
 hidden tests, so passing the public tests is a good sign, not a grade.
+
+## Handing in
+
+Hand in your `exNN_<topic>{suffix}` files, one per exercise, as they are.
+
+## Words you will meet
+
+{glossary}
 
 ## Tasks
 
@@ -119,9 +221,16 @@ def bundle_files(built: dict[str, Converted], exercises: Path, *,
         if test and len(rel.parts) == 1 and path.name[len("test_"):] not in built:
             continue  # public tests of an exercise that is not in this release
         files[rel.as_posix()] = path.read_bytes()
-    files["requirements.txt"] = REQUIREMENTS.encode()
+    if notebooks:  # one file per exercise: the notebook is the graded file
+        for name in built:
+            files.pop(name, None)
+    check_source = Path(__file__).with_name("learner_check.py").read_bytes()
+    files[f"{CHECK_PACKAGE}/mlmath_check.py"] = check_source
+    files[f"{CHECK_PACKAGE}/pyproject.toml"] = CHECK_PYPROJECT.encode()
+    files["requirements.txt"] = (REQUIREMENTS + (NOTEBOOK_REQUIREMENTS if notebooks else "")
+                                 + CHECK_REQUIREMENT).encode()
     files["pytest.ini"] = PYTEST_INI.encode()
-    files["README.md"] = readme(built).encode()
+    files["README.md"] = readme(built, notebooks=notebooks).encode()
     files[MARKER] = b"A learner bundle written by `mlmath build --release`.\n"
     for rel in files:
         if any(part in _FORBIDDEN for part in Path(rel).parts):
@@ -149,10 +258,14 @@ def write_release(built: dict[str, Converted], exercises: Path, dest: Path, *,
     dest.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     try:
+        staging.chmod(0o755)  # mkdtemp makes it 700: a bundle is shared, not private
         for rel, data in files.items():
             target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
+            for folder in reversed(target.relative_to(staging).parents[:-1]):
+                (staging / folder).mkdir(exist_ok=True)
+                os.chmod(staging / folder, 0o755)
             target.write_bytes(data)
+            os.chmod(target, 0o644)
         if dest.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old.", dir=dest.parent))
             dest.rename(old / dest.name)

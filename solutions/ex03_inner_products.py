@@ -8,8 +8,25 @@
 # **how much two vectors point the same way**. This exercise builds that geometry, from
 # lengths and angles to projections, orthonormal bases and nearest neighbours.
 #
-# Numpy and sympy only. Check yourself with `mlmath check ex03` or
-# `pytest test_ex03_inner_products.py`; the grader runs more tests.
+# Numpy and sympy only.
+
+# %% [markdown]
+# ### How this exercise works
+#
+# The same in all six exercises:
+#
+# - Each graded task has a header **Task N.M (P points)** and a function whose docstring says
+#   what to return, with shapes. Replace its `raise NotImplementedError("Task N.M: ...")`
+#   line with your code.
+# - Check yourself in a terminal, in this folder: `pytest test_ex03_inner_products.py` (one task:
+#   `pytest -m task_3_1`; every detail: add `-v`), or `mlmath-check ex03`. The table of
+#   your tasks comes last. These are the *public* tests; the grader runs more when you hand in.
+# - Hand in the file you edit (this notebook, or the `.py` file if you work in an editor): it
+#   is what the tests and the grader read. Save it before you check.
+# - Cells that start with `if __name__ == "__main__":` are demos and pictures. They run in
+#   the notebook, not when the tests import your file.
+# - Use numpy, sympy and matplotlib only, and none of the calls a task's text forbids: the
+#   grader looks for them in that task's functions.
 
 # %%
 import numpy as np

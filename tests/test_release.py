@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -103,12 +102,24 @@ def test_bundle_holds_exactly_the_learner_files(course, tmp_path):
     assert _release(course, dest) == 0
     assert _files(dest) == [".mlmath-bundle", "README.md", "_feedback.py", "_symbolic.py",
                             "conftest.py", "ex09_fixture.py", "points.csv", "pytest.ini",
-                            "requirements.txt", "test_ex09_fixture.py"]
+                            "requirements.txt", "test_ex09_fixture.py",
+                            "tools/mlmath_check/mlmath_check.py",
+                            "tools/mlmath_check/pyproject.toml"]
     text = (dest / "ex09_fixture.py").read_text()
     assert "doubled_secret_value" not in text and "BEGIN SOLUTION" not in text
     assert 'raise NotImplementedError("Task 9.1: Twice - not started yet.' in text
     requirements = (dest / "requirements.txt").read_text().split()
-    assert [r.split(">=")[0] for r in requirements] == ["numpy", "sympy", "matplotlib", "pytest"]
+    assert [r.split(">=")[0] for r in requirements] == ["numpy", "sympy", "matplotlib", "pytest",
+                                                        "./tools/mlmath_check"]
+
+
+def test_bundle_folders_are_readable_by_everyone(course, tmp_path):
+    """Is the bundle folder 755 and its files 644 (not mkdtemp's private 700)?"""
+    dest = tmp_path / "bundle"
+    assert _release(course, dest) == 0
+    assert dest.stat().st_mode & 0o777 == 0o755
+    assert (dest / "tools" / "mlmath_check").stat().st_mode & 0o777 == 0o755
+    assert (dest / "ex09_fixture.py").stat().st_mode & 0o777 == 0o644
 
 
 def test_readme_explains_how_to_work_and_check(course, tmp_path):
@@ -117,7 +128,9 @@ def test_readme_explains_how_to_work_and_check(course, tmp_path):
     assert _release(course, dest) == 0
     readme = (dest / "README.md").read_text()
     for words in ("pip install -r requirements.txt", "pytest -m task_9_1", "not started",
-                  "hidden", "notebook", "| ex09_fixture | 9.1 | 2 | Twice |"):
+                  "hidden", "notebook", "| ex09_fixture | 9.1 | 2 | Twice |",
+                  "mlmath-check ex09", "## In what order", "## Words you will meet",
+                  "file you hand in"):
         assert words in readme, words
 
 
@@ -131,15 +144,18 @@ def test_plain_pytest_in_the_bundle_reports_tasks(course, tmp_path):
     done = subprocess.run(run, cwd=dest, env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 1, done.stdout
     assert "2 failed" in done.stdout
-    assert re.search(r"Task 9\.1 +not started", done.stdout), done.stdout
-    assert "hidden tests" in done.stdout.lower()
+    table = done.stdout.split("your tasks (public tests)")[-1]
+    assert "ex09_fixture: not started (2 tasks, 3 points)" in table, done.stdout
+    assert "hidden tests" in table.lower()
+    assert table.strip().splitlines()[-1].startswith("Public tests passed for 0 of 2 tasks")
     one = subprocess.run([*run, "-m", "task_9_2"], cwd=dest, env=env, capture_output=True,
                          text=True, check=False)
     assert "1 failed, 1 deselected" in one.stdout, one.stdout
 
 
-def test_notebooks_are_written_next_to_the_exercises(course, tmp_path):
-    """Does --notebooks add a valid .ipynb beside each exercise, without the solution?"""
+def test_notebooks_replace_the_exercise_files(course, tmp_path):
+    """Does --notebooks write a valid .ipynb for each exercise, without the solution, and no
+    .py beside it (one file per exercise: the one the learner edits is the one graded)?"""
     import nbformat
 
     dest = tmp_path / "bundle"
@@ -149,6 +165,9 @@ def test_notebooks_are_written_next_to_the_exercises(course, tmp_path):
     assert notebook.metadata["kernelspec"]["name"] == "python3"
     sources = "\n".join(cell.source for cell in notebook.cells)
     assert "Task 9.2: Thrice - not started yet" in sources and "doubled_secret" not in sources
+    assert not (dest / "ex09_fixture.py").exists()
+    requirements = (dest / "requirements.txt").read_text().split()
+    assert {"notebook>=7", "ipykernel>=6.29"} <= set(requirements)
 
 
 def test_release_replaces_its_own_bundle_but_not_a_foreign_folder(course, tmp_path, capsys):

@@ -16,7 +16,25 @@
 #
 # Rules of the game: numpy and sympy only, and **no `np.linalg.det` or `np.linalg.slogdet`**
 # in Tasks 2.1 to 2.6. You are building the determinant; the grader checks your code for
-# those calls. Check yourself with `mlmath check ex02` or `pytest test_ex02_determinants.py`.
+# those calls.
+
+# %% [markdown]
+# ### How this exercise works
+#
+# The same in all six exercises:
+#
+# - Each graded task has a header **Task N.M (P points)** and a function whose docstring says
+#   what to return, with shapes. Replace its `raise NotImplementedError("Task N.M: ...")`
+#   line with your code.
+# - Check yourself in a terminal, in this folder: `pytest test_ex02_determinants.py` (one task:
+#   `pytest -m task_2_1`; every detail: add `-v`), or `mlmath-check ex02`. The table of
+#   your tasks comes last. These are the *public* tests; the grader runs more when you hand in.
+# - Hand in the file you edit (this notebook, or the `.py` file if you work in an editor): it
+#   is what the tests and the grader read. Save it before you check.
+# - Cells that start with `if __name__ == "__main__":` are demos and pictures. They run in
+#   the notebook, not when the tests import your file.
+# - Use numpy, sympy and matplotlib only, and none of the calls a task's text forbids: the
+#   grader looks for them in that task's functions.
 
 # %%
 import numpy as np

@@ -7,15 +7,25 @@
 # products into sums. That one rule is why every training loop you will meet maximises a
 # *log*-likelihood (or, equivalently, minimises a cross-entropy).
 #
-# How this exercise works:
+# We use numpy and sympy only (no scipy): the point is to build these tools yourself.
+
+# %% [markdown]
+# ### How this exercise works
 #
-# - Every graded task is a function with a docstring that says what to return, with shapes.
-#   Replace the `raise NotImplementedError(...)` line with your code.
-# - Check yourself with `mlmath check ex01` or `pytest test_ex01_logs.py`. Those are the
-#   *public* tests; the grader runs more.
+# The same in all six exercises:
+#
+# - Each graded task has a header **Task N.M (P points)** and a function whose docstring says
+#   what to return, with shapes. Replace its `raise NotImplementedError("Task N.M: ...")`
+#   line with your code.
+# - Check yourself in a terminal, in this folder: `pytest test_ex01_logs.py` (one task:
+#   `pytest -m task_1_1`; every detail: add `-v`), or `mlmath-check ex01`. The table of
+#   your tasks comes last. These are the *public* tests; the grader runs more when you hand in.
+# - Hand in the file you edit (this notebook, or the `.py` file if you work in an editor): it
+#   is what the tests and the grader read. Save it before you check.
 # - Cells that start with `if __name__ == "__main__":` are demos and pictures. They run in
 #   the notebook, not when the tests import your file.
-# - Use numpy and sympy only (no scipy): the point is to build these tools yourself.
+# - Use numpy, sympy and matplotlib only, and none of the calls a task's text forbids: the
+#   grader looks for them in that task's functions.
 
 # %%
 import numpy as np

@@ -15,8 +15,24 @@ os._exit(0)
 # 3. build a tiny reverse-mode autodiff engine, `Value`, where every operation keeps its
 #    local derivative right beside its forward code (tasks 4.4 to 4.6),
 # 4. write the finite-difference gradient check that catches the bugs (task 4.7).
+
+# %% [markdown]
+# ### How this exercise works
 #
-# Run the public tests with `mlmath check ex04` or `pytest exercises/test_ex04_chain_rule.py`.
+# The same in all six exercises:
+#
+# - Each graded task has a header **Task N.M (P points)** and a function whose docstring says
+#   what to return, with shapes. Replace its `raise NotImplementedError("Task N.M: ...")`
+#   line with your code.
+# - Check yourself in a terminal, in this folder: `pytest test_ex04_chain_rule.py` (one task:
+#   `pytest -m task_4_1`; every detail: add `-v`), or `mlmath-check ex04`. The table of
+#   your tasks comes last. These are the *public* tests; the grader runs more when you hand in.
+# - Hand in the file you edit (this notebook, or the `.py` file if you work in an editor): it
+#   is what the tests and the grader read. Save it before you check.
+# - Cells that start with `if __name__ == "__main__":` are demos and pictures. They run in
+#   the notebook, not when the tests import your file.
+# - Use numpy, sympy and matplotlib only, and none of the calls a task's text forbids: the
+#   grader looks for them in that task's functions.
 
 # %%
 import matplotlib.pyplot as plt
