@@ -288,6 +288,9 @@ def _tree_attacks() -> list[tuple[str, object]]:
          ["Add", *[["Rational", "1", str(big(k))] for k in range(1, 400, 2)]]),
         ("float_huge_trig", ["sin", ["Float", "1", 100000, 2000]]),
         ("matrix", ["Matrix", [[["Mul", *r[:6]]], [["Mul", *r[6:12]]]]]),
+        ("many_nodes", ["Add", *[["Mul", ["exp", ["Mul", ["Integer", str(k)], SYM_X]], SYM_X]
+                                 for k in range(1, 3300)]]),
+        ("many_variables", ["Add", *[["Symbol", f"x{k}"] for k in range(5000)]]),
     ]
 
 

@@ -74,6 +74,7 @@ class Limits:
         max_entries: entries of a matrix.
         max_radical_digits: radical weight above which nodes are built unevaluated.
         max_factorial: largest argument of factorial, gamma, binomial ... evaluated exactly.
+        max_variables: distinct variables of an answer (each is sampled at every point).
         read_seconds: time for reading one answer when no deadline is given.
     """
 
@@ -88,6 +89,7 @@ class Limits:
     max_entries: int = 400
     max_radical_digits: int = 30
     max_factorial: int = 100
+    max_variables: int = 200
     read_seconds: float = 1.0
 
 
@@ -106,10 +108,15 @@ class Budget:
     Args:
         limits: the size bounds.
         deadline: a ``time.monotonic()`` value; None means ``limits.read_seconds`` from now.
+        evaluate: let SymPy simplify sums and products (collect terms, distribute numbers)
+            where that is cheap; False builds them as given, with their rational parts
+            folded (a tree from code arrives already simplified by SymPy in the sandbox).
     """
 
-    def __init__(self, limits: Limits = DEFAULT_LIMITS, deadline: float | None = None):
+    def __init__(self, limits: Limits = DEFAULT_LIMITS, deadline: float | None = None,
+                 evaluate: bool = True):
         self.limits = limits
+        self.evaluate = evaluate
         self.deadline = time.monotonic() + limits.read_seconds if deadline is None else deadline
         self._info: dict[int, tuple[sp.Basic, bool, int, bool, int]] = {}
 
@@ -212,14 +219,14 @@ def _split(args: list[sp.Basic]) -> tuple[list[sp.Rational], list[sp.Basic]]:
 
 def safe_add(args: list[sp.Expr], budget: Budget, what: str) -> sp.Expr:
     r"""The sum of `args`: rationals summed exactly under the digit bound, then SymPy's Add
-    (unevaluated if the result would be heavy)."""
+    (unevaluated if the result would be heavy, or has more than 256 terms)."""
     budget.tick()
     rationals, others = _split(args)
     number = _rational_sum(rationals, budget.limits, what, product=False)
     terms = ([number] if number != 0 or not others else []) + others
     if len(terms) == 1:
         return terms[0]
-    if budget.heavy(terms):
+    if _as_given(terms, budget) or budget.heavy(terms) or len(terms) > _WIDE:
         return sp.Add(*terms, evaluate=False)
     return check_number(sp.Add(*terms), budget.limits, what)
 
@@ -235,9 +242,20 @@ def safe_mul(args: list[sp.Expr], budget: Budget, what: str) -> sp.Expr:
     factors = ([number] if number != 1 or not others else []) + others
     if len(factors) == 1:
         return factors[0]
-    if budget.heavy(factors) or _distributes_widely(factors):
+    if _as_given(factors, budget) or budget.heavy(factors) or _distributes_widely(factors) \
+            or len(factors) > _WIDE:
         return sp.Mul(*factors, evaluate=False)
     return check_number(sp.Mul(*factors), budget.limits, what)
+
+
+#: A sum or product with more arguments is built as given: SymPy sorting and collecting
+#: 5000 terms takes a second, and a tree from code arrives already collected.
+_WIDE = 256
+
+
+def _as_given(args: list[sp.Basic], budget: Budget) -> bool:
+    """Build as given: the budget says so, unless all are numbers (floats, oo: cheap)."""
+    return not budget.evaluate and not all(isinstance(a, sp.Number) for a in args)
 
 
 def _distributes_widely(factors: list[sp.Basic]) -> bool:

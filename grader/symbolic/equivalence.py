@@ -51,6 +51,7 @@ from ._safe import DEFAULT_LIMITS, Limits, SymbolicInputError, unique_nodes
 from .domains import Domain, as_domain, infer_domains
 from .kinks import kink_points
 from .numeric import EvalTimeout, Unsupported, float_values, mp_value
+from .tree import read_seconds
 
 __all__ = ["Verdict", "check_equivalent"]
 
@@ -125,7 +126,10 @@ def check_equivalent(
     Raises:
         ValueError, TypeError: the *reference* or the domains are malformed.
     """
-    deadline = time.monotonic() + time_limit
+    # An answer rebuilt from code was read before this call: that time counts too.
+    spent = sum(read_seconds(a) for a in ([answer, *answer] if isinstance(answer, (list, tuple))
+                                          else [answer]))
+    deadline = time.monotonic() + time_limit - spent
     declared = {(k.name if isinstance(k, sp.Symbol) else str(k)): as_domain(v)
                 for k, v in (variables or {}).items()}
     try:
@@ -140,6 +144,9 @@ def check_equivalent(
         for e in (ans, ref):
             for entry in _in.entries(e):
                 unique_nodes(entry, limits.max_tree_nodes)
+        if len(_in.free(ans)) > limits.max_variables:
+            raise SymbolicInputError(f"it has more than {limits.max_variables} variables",
+                                     too_large=True)
     except SymbolicInputError as err:
         if err.too_large:
             return _too_large(what, err)
@@ -275,7 +282,11 @@ class _Checker:
         kept: list[dict[str, Fraction]] = []
         for _ in range(4):
             batch = 2 * self.n_points
-            cols = {n: domains[n].sample(self.rng, batch) for n in names}
+            cols = {}
+            for n in names:
+                if time.monotonic() > self.deadline:
+                    raise EvalTimeout
+                cols[n] = domains[n].sample(self.rng, batch)
             cand = [{n: cols[n][i] for n in names} for i in range(batch)]
             kept += self.defined(r_list, names, cand)
             if len(kept) >= self.n_points:

@@ -34,6 +34,9 @@ else of it is repeated).
 from __future__ import annotations
 
 import re
+import threading
+import time
+from collections import OrderedDict
 
 import mpmath
 import sympy as sp
@@ -147,9 +150,11 @@ def to_tree(expr: object, *, limits: Limits = DEFAULT_LIMITS) -> list:
 def _to(e: object, depth: int, counter: list[int], limits: Limits) -> list:
     counter[0] += 1
     if counter[0] > limits.max_tree_nodes:
-        raise TreeError(f"the expression has more than {limits.max_tree_nodes} nodes")
+        raise TreeError(f"the expression has more than {limits.max_tree_nodes} nodes",
+                        too_large=True)
     if depth > MAX_TREE_DEPTH:
-        raise TreeError(f"the expression is nested more than {MAX_TREE_DEPTH} levels deep")
+        raise TreeError(f"the expression is nested more than {MAX_TREE_DEPTH} levels deep",
+                        too_large=True)
     if isinstance(e, bool):
         return ["true" if e else "false"]
     if isinstance(e, int):
@@ -205,10 +210,16 @@ def from_tree(tree: object, *, limits: Limits = DEFAULT_LIMITS,
     ``list`` (or ``dict`` for assumptions), never subclasses. No string is ever handed to
     SymPy: names become ``Symbol(name)`` after a regex check, numbers are rebuilt from
     checked digit strings, and powers, sums and products go through the size guards.
-    Function calls and powers of symbolic arguments are built *unevaluated*: SymPy's
-    automatic simplification of, say, ``Abs`` nested 50 deep takes seconds, and a tree
-    from the sandbox is hostile until proven otherwise. (A tree made by :func:`to_tree`
-    from an ordinary expression comes back equal to it.)
+    Sums, products, function calls and powers of symbolic arguments are built
+    *unevaluated*, only their rational parts folded: SymPy's automatic simplification of,
+    say, ``Abs`` nested 50 deep takes seconds, a product with ``exp`` factors a millisecond
+    each, and a tree from the sandbox is hostile until proven otherwise -- and was already
+    simplified by SymPy there. (A tree made by :func:`to_tree` from an ordinary expression
+    comes back equal to it.)
+
+    The time spent is remembered for the result (:func:`read_seconds`), so that the
+    checker counts it against its own time limit: an answer from code is read before the
+    check starts, a typed one inside it.
 
     Args:
         tree: the plain-data tree.
@@ -219,7 +230,14 @@ def from_tree(tree: object, *, limits: Limits = DEFAULT_LIMITS,
         TreeError: anything else, naming the offending node (``err.learner`` is safe to
             show; ``err.too_large`` marks size and time limits).
     """
-    budget = Budget(limits, deadline)
+    start = time.monotonic()
+    expr = _rebuild(tree, limits, deadline)
+    _remember(expr, time.monotonic() - start)
+    return expr
+
+
+def _rebuild(tree: object, limits: Limits, deadline: float | None):
+    budget = Budget(limits, deadline, evaluate=False)
     counter = [0]
     if type(tree) is list and len(tree) == 2 and tree[0] == "Matrix":
         rows = tree[1]
@@ -240,6 +258,24 @@ def from_tree(tree: object, *, limits: Limits = DEFAULT_LIMITS,
         built = [_from(x, 1, counter, budget) for x in entries]
         return sp.Matrix(rows, cols, built)
     return _from(tree, 0, counter, budget)
+
+
+_RECENT: OrderedDict[int, tuple[object, float]] = OrderedDict()
+_RECENT_LOCK = threading.Lock()
+
+
+def _remember(expr: object, seconds: float) -> None:
+    with _RECENT_LOCK:
+        _RECENT[id(expr)] = (expr, seconds)  # the entry keeps expr alive: the id stays valid
+        while len(_RECENT) > 64:
+            _RECENT.popitem(last=False)
+
+
+def read_seconds(expr: object) -> float:
+    r"""Seconds :func:`from_tree` spent building `expr` (one of the last 64 built), else 0."""
+    with _RECENT_LOCK:
+        hit = _RECENT.get(id(expr))
+    return hit[1] if hit is not None and hit[0] is expr else 0.0
 
 
 def _int(text: object, what: str) -> int:
