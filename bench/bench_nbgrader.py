@@ -4,14 +4,14 @@ The assignment is exercises 2 and 3 ported to nbgrader with the *same checks*: o
 test cell per hidden test of grader/suites/ex02_* and ex03_*, worth that test's points, whose
 hidden code (stripped from the release, restored by autograde as nbgrader does) runs the test
 in the student's kernel through bench/nbgrader_shim.py. A class of N students cycles through
-five kinds of work taken from the sample class: complete (ada), exercise 2 only (ben),
-typical mistakes (cai), a syntax error in exercise 2 and an infinite loop in exercise 3 (eli),
-untouched (hal). Both tools grade the same `submitted/` tree, as their users run them:
-nbgrader with its kernels, a per-cell timeout of 10 s (mlmath's per-call timeout) and
-nbgrader's defaults otherwise; mlmath with every isolation layer this machine offers and
-two workers. Runs alternate A B A B for each repetition; the script prints wall time, CPU
-time (user + system of all processes), peak memory of the largest process, the ratio, and
-whether every student's total agrees.
+five kinds of work taken from the sample class (per 20 students): 6 complete (ada), 5 with
+exercise 2 only (ben), 5 with typical mistakes (cai), 3 untouched (hal), and 1 with a syntax
+error in exercise 2 and an infinite loop in exercise 3 (eli). Both tools grade the same
+`submitted/` tree as their users run them: nbgrader with its kernels, a per-cell timeout of
+10 s (mlmath's per-call timeout) and its defaults otherwise; mlmath with every isolation
+layer this machine offers and two workers. Runs alternate A B, B A for each repetition; the
+script prints wall time, CPU time of every process (a cgroup), peak memory (the largest
+process, and all together), the ratio, and whether every student's total agrees.
 
     pip install -e '.[nbgrader]'      # nbgrader 0.9
     python bench/bench_nbgrader.py [--students 100] [--repeats 3] [--keep DIR]
@@ -37,8 +37,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
 EXERCISES = ["ex02_determinants", "ex03_inner_products"]
-PROFILES = ["ada_complete", "ben_two_of_six", "cai_typical_mistakes",
-            "eli_syntax_error_and_loop", "hal_untouched"]
+# A class of 20, repeated: 6 complete, 5 with exercise 2 only, 5 with typical mistakes,
+# 3 untouched, 1 with a syntax error in exercise 2 and an infinite loop in exercise 3.
+PROFILES = (["ada_complete"] * 6 + ["ben_two_of_six"] * 5 + ["cai_typical_mistakes"] * 5
+            + ["hal_untouched"] * 3 + ["eli_syntax_error_and_loop"])
 ASSIGNMENT = "ps1"
 TIMEOUT = 10  # seconds per cell (nbgrader) and per call (mlmath)
 THREADS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
