@@ -170,7 +170,8 @@ def test_size_limit_gives_undetermined_too_large():
     """Is an answer over a size limit 'undetermined: too large', never 'not equivalent'?"""
     long_sum = "+".join(["x*y"] * 400)  # 1599 parts
     for answer, limits in ((long_sum, Limits()), (ZERO_TERMS, Limits(max_nodes=100)),
-                           ("x^2000", Limits()), ("[" + ",".join(["x"] * 500) + "]", Limits())):
+                           ("x^2000", Limits()), ("[" + ",".join(["x"] * 500) + "]", Limits()),
+                           (sp.zeros(21, 20), Limits()), ([x] * 401, Limits())):
         v = check_equivalent(answer, x, limits=limits)
         assert (v.status, v.slip) == ("undetermined", "too_large"), v.message
         assert "too large" in v.message and "not rejected" in v.message

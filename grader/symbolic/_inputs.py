@@ -34,6 +34,9 @@ def coerce(obj: object, names: set[str], limits: Limits, like=None,
             m = m.T  # a flat list carries no orientation: match a row reference
         return m
     if isinstance(obj, sp.MatrixBase):
+        if obj.rows * obj.cols > limits.max_entries:
+            raise SymbolicInputError(f"a matrix may have at most {limits.max_entries} entries",
+                                     too_large=True)
         return sp.Matrix(obj)
     return scalar(obj, names, limits, deadline)
 
