@@ -24,7 +24,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["TaskCheckFailed", "check_close", "check_raises", "check_symbolic", "check_true"]
+__all__ = ["TaskCheckFailed", "check_close", "check_not_used", "check_raises", "check_symbolic",
+           "check_true"]
 
 _LABEL_WIDTH = 7  # "input  ", "yours  ", "hint   " line up; "expected " is one wider.
 
@@ -331,3 +332,99 @@ def check_symbolic(
     why = _symbolic_engine().mismatch(got_expr, expected_expr, variables, seed=seed)
     if why is not None:
         _fail(task, what, why=why, got=got_expr, show_expected=False, hint=hint)
+
+
+# --------------------------------------------------------------------------- check_not_used
+
+
+def _forbidden_engine() -> Any:
+    """The grader's own scanner for forbidden calls: ``_forbidden.py`` beside this file in the
+    learner bundle (a copy of ``grader/judge/forbidden.py``), else the course repository's."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    copy = Path(__file__).with_name("_forbidden.py")
+    if copy.is_file():
+        if "_forbidden" not in sys.modules:
+            spec = importlib.util.spec_from_file_location("_forbidden", copy)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules["_forbidden"] = module  # dataclasses look their module up there
+            spec.loader.exec_module(module)
+        return sys.modules["_forbidden"]
+    from grader.judge import forbidden  # in the course repository
+
+    return forbidden
+
+
+def _source_of(module: Any) -> tuple[str, Callable[[int], str]]:
+    """The module's code as the grader reads it, and how to name one of its lines.
+
+    A ``.py`` file is one module; a notebook is its code cells in order (a cell that does not
+    parse is left out, as the grader skips it), its lines named by cell.
+    """
+    import ast
+    import json
+    from pathlib import Path
+
+    path = Path(module.__file__)
+    text = path.read_text(encoding="utf-8")
+    if path.suffix != ".ipynb":
+        return text, lambda line: f"line {line}"
+    parts: list[str] = []
+    starts: list[tuple[int, int]] = []  # (first line in the joined code, cell number)
+    number = 0
+    for cell in json.loads(text).get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        number += 1
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        source = "\n".join("pass" if ln.lstrip().startswith(("%", "!")) else ln
+                           for ln in source.splitlines())
+        try:
+            ast.parse(source)
+        except SyntaxError:
+            continue
+        starts.append((sum(p.count("\n") + 1 for p in parts) + 1, number))
+        parts.append(source)
+
+    def where(line: int) -> str:
+        first, cell = max((s for s in starts if s[0] <= line), default=(1, 1))
+        return f"cell {cell}, line {line - first + 1}"
+
+    return "\n".join(parts), where
+
+
+def check_not_used(task: str, module: Any, *, forbid: tuple[str, ...],
+                   functions: tuple[str, ...]) -> None:
+    """Check that the task's functions, and what they call in your file, use none of ``forbid``.
+
+    The same declaration and the same scanner as the grader's hidden tests: a name counts
+    where Python would resolve it to the forbidden function (``np.linalg.det``,
+    ``from numpy.linalg import det``), not a local variable that happens to share its name.
+    A task whose function is still the stub is "not started".
+    """
+    __tracebackhide__ = True
+    import ast
+
+    source, where = _source_of(module)
+    tree = ast.parse(source)
+    stub = f"Task {task}:"
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.ClassDef) and node.name in functions:
+            for inner in ast.walk(node):
+                if (isinstance(inner, ast.Raise) and isinstance(inner.exc, ast.Call)
+                        and getattr(inner.exc.func, "id", None) == "NotImplementedError"
+                        and inner.exc.args and isinstance(inner.exc.args[0], ast.Constant)
+                        and str(inner.exc.args[0].value).startswith(stub)):
+                    raise NotImplementedError(inner.exc.args[0].value)
+    engine = _forbidden_engine()
+    uses = engine.find_task_uses(tree, tuple(forbid), tuple(functions))
+    if uses:
+        use = uses[0]
+        place = where(use.line) + (f", in {use.via}" if use.via else "")
+        _fail(task, f"{use.function or functions[0]}: uses {use.name} ({place}), which this "
+              "task forbids", show_got=False, show_expected=False,
+              hint="the task's text says which calls are off limits: the point is to write "
+                   "that step yourself.")

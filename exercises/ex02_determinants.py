@@ -14,8 +14,8 @@
 # $\det \Sigma$ in its normaliser), in normalising flows (the change of volume of a learned
 # map), and every time someone asks "is this matrix invertible?".
 #
-# Rules of the game: numpy and sympy only, and **no `np.linalg.det` or `np.linalg.slogdet`**
-# in Tasks 2.1 to 2.6. You are building the determinant; the grader checks your code for
+# Rules of the game: numpy and sympy only (no scipy), and **no `np.linalg.det` or
+# `np.linalg.slogdet`** in Tasks 2.1 to 2.6. You are building the determinant; the grader checks your code for
 # those calls.
 
 # %% [markdown]

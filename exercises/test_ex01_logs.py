@@ -8,7 +8,7 @@ import ex01_logs as ex
 import numpy as np
 import pytest
 import sympy as sp
-from _feedback import check_close, check_symbolic, check_true
+from _feedback import check_close, check_not_used, check_symbolic, check_true
 
 # ---------------------------------------------------------------- 1.1 log of a product
 
@@ -317,3 +317,30 @@ def test_dice_loss_two_empty_masks():
         got = ex.dice_loss(p, y)
     check_close("1.8", "dice_loss: two empty masks", got, 0.0, inputs={"p": p, "y": y},
                 hint="that is what eps is for: (0 + eps) / (0 + 0 + eps) = 1.")
+
+
+# ---------------------------------------------------------------- calls the text forbids
+
+# The same declarations as the hidden tests (a course test compares them): the calls each
+# task's text forbids, looked for in the task's functions and what they call.
+
+NO_SCIPY = ("scipy",)
+NO_DIFF = ("sympy.diff", "sympy.Derivative", "sympy.Expr.diff", "sympy.idiff")
+FORBIDDEN = {
+    "1.1": (NO_SCIPY, ("log_product",)),
+    "1.2": (NO_SCIPY, ("log_sum_exp",)),
+    "1.3": (NO_SCIPY, ("bernoulli_log_likelihood",)),
+    "1.4": (NO_DIFF, ("bernoulli_loglik_derivative",)),
+    "1.5": (NO_DIFF, ("gaussian_loglik_derivative_mu",)),
+    "1.6": (NO_SCIPY, ("gaussian_mle",)),
+    "1.7": (NO_SCIPY, ("categorical_log_likelihood",)),
+    "1.8": (NO_SCIPY, ("dice_loss",)),
+}
+
+
+@pytest.mark.parametrize("task", [pytest.param(t, marks=getattr(pytest.mark, "task_" + t.replace(".", "_")))
+                                  for t in FORBIDDEN])
+def test_no_forbidden_calls(task):
+    """Does the task's code (and what it calls in your file) avoid the calls its text forbids?"""
+    forbid, functions = FORBIDDEN[task]
+    check_not_used(task, ex, forbid=forbid, functions=functions)

@@ -8,7 +8,7 @@ must not use them (the grader checks).
 import ex02_determinants as ex
 import numpy as np
 import pytest
-from _feedback import check_close, check_raises, check_true
+from _feedback import check_close, check_not_used, check_raises, check_true
 
 RNG = np.random.default_rng(2024)
 A3 = np.array([[2.0, -1.0, 0.5], [1.0, 3.0, 2.0], [0.0, 4.0, -1.0]])
@@ -259,3 +259,29 @@ def test_grad_logabsdet_rejects_singular():
                  np.array([[1.0, 2.0], [2.0, 4.0]]), exc=ValueError,
                  hint="np.linalg.inv raises LinAlgError (a ValueError) for a singular matrix; "
                       "don't catch it and return something else.")
+
+
+# ---------------------------------------------------------------- calls the text forbids
+
+# The same declarations as the hidden tests (a course test compares them): the calls each
+# task's text forbids, looked for in the task's functions and what they call.
+
+NO_SCIPY = ("scipy",)
+NO_DET = ("numpy.linalg.det", "numpy.linalg.slogdet", "scipy")
+FORBIDDEN = {
+    "2.1": (NO_DET, ("det_3x3",)),
+    "2.2": (NO_DET, ("det_laplace",)),
+    "2.3": (NO_DET, ("det_elimination",)),
+    "2.4": (NO_DET, ("slogdet",)),
+    "2.5": (NO_DET, ("orientation",)),
+    "2.6": (NO_DET, ("polygon_signed_area",)),
+    "2.7": (NO_SCIPY, ("grad_logabsdet",)),
+}
+
+
+@pytest.mark.parametrize("task", [pytest.param(t, marks=getattr(pytest.mark, "task_" + t.replace(".", "_")))
+                                  for t in FORBIDDEN])
+def test_no_forbidden_calls(task):
+    """Does the task's code (and what it calls in your file) avoid the calls its text forbids?"""
+    forbid, functions = FORBIDDEN[task]
+    check_not_used(task, ex, forbid=forbid, functions=functions)

@@ -7,7 +7,7 @@ task shows up as "not started" and never as a failure of another task.
 import ex03_inner_products as ex
 import numpy as np
 import pytest
-from _feedback import check_close, check_raises, check_true
+from _feedback import check_close, check_not_used, check_raises, check_true
 
 # ---------------------------------------------------------------- 3.1 norm
 
@@ -305,3 +305,30 @@ def test_nearest_neighbours_shape_dtype_and_bad_k():
                hint="row 1 points almost exactly along the query; row 2 comes next.")
     check_raises("3.7", "nearest_neighbours: k = 0 is rejected", ex.nearest_neighbours,
                  q, VECTORS, 0, exc=ValueError, hint="raise ValueError unless 1 <= k <= n.")
+
+
+# ---------------------------------------------------------------- calls the text forbids
+
+# The same declarations as the hidden tests (a course test compares them): the calls each
+# task's text forbids, looked for in the task's functions and what they call.
+
+NO_SCIPY = ("scipy",)
+NO_NORM = ("numpy.linalg.norm", "numpy.linalg.vector_norm", "numpy.linalg.matrix_norm", "scipy")
+NO_QR = ("numpy.linalg.qr", "scipy")
+FORBIDDEN = {
+    "3.1": (NO_NORM, ("norm",)),
+    "3.2": (NO_SCIPY, ("cosine_similarity",)),
+    "3.3": (NO_SCIPY, ("angle",)),
+    "3.4": (NO_SCIPY, ("project",)),
+    "3.5": (NO_QR, ("gram_schmidt",)),
+    "3.6": (NO_SCIPY, ("gram_matrix",)),
+    "3.7": (NO_SCIPY, ("nearest_neighbours",)),
+}
+
+
+@pytest.mark.parametrize("task", [pytest.param(t, marks=getattr(pytest.mark, "task_" + t.replace(".", "_")))
+                                  for t in FORBIDDEN])
+def test_no_forbidden_calls(task):
+    """Does the task's code (and what it calls in your file) avoid the calls its text forbids?"""
+    forbid, functions = FORBIDDEN[task]
+    check_not_used(task, ex, forbid=forbid, functions=functions)

@@ -9,7 +9,7 @@ import ex04_chain_rule as ex
 import numpy as np
 import pytest
 import sympy as sp
-from _feedback import check_close, check_symbolic, check_true
+from _feedback import check_close, check_not_used, check_symbolic, check_true
 
 
 def _central(f, x, eps=1e-6):
@@ -339,3 +339,23 @@ def test_numerical_gradient_shape_and_int_input():
     check_close("4.7", "numerical_gradient keeps the shape and works in float64", got,
                 2.0 * x, inputs={"x": x}, rtol=1e-6,
                 hint="an int array would round x + eps back to x: convert to float64 first.")
+
+
+# ---------------------------------------------------------------- calls the text forbids
+
+# The same declarations as the hidden tests (a course test compares them): the calls each
+# task's text forbids, looked for in the task's functions and what they call.
+
+NO_DIFF = ("sympy.diff", "sympy.Derivative", "sympy.Expr.diff", "sympy.idiff")
+FORBIDDEN = {
+    "4.1": (NO_DIFF, ("sigmoid_derivative_from_output",)),
+    "4.2": (NO_DIFF, ("two_layer_derivative",)),
+}
+
+
+@pytest.mark.parametrize("task", [pytest.param(t, marks=getattr(pytest.mark, "task_" + t.replace(".", "_")))
+                                  for t in FORBIDDEN])
+def test_no_forbidden_calls(task):
+    """Does the task's code (and what it calls in your file) avoid the calls its text forbids?"""
+    forbid, functions = FORBIDDEN[task]
+    check_not_used(task, ex, forbid=forbid, functions=functions)

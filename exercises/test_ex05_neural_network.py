@@ -44,7 +44,7 @@ def _blobs(n, seed):
 
 @pytest.mark.task_5_1
 @pytest.mark.parametrize("n, fractions", [(100, (0.6, 0.2, 0.2)), (37, (0.5, 0.25, 0.25)),
-                                          (10, (0.8, 0.2, 0.0))])
+                                          (10, (0.8, 0.2, 0.0)), (7, (0.7, 0.2, 0.1))])
 def test_split_is_a_partition_with_the_right_sizes(n, fractions):
     """Do the three index sets hold every index 0..n-1 exactly once, with the stated sizes?"""
     tr, va, te = ex.train_val_test_split(n, fractions, seed=3)
@@ -362,6 +362,28 @@ def test_train_mlp_val_loss_is_measured_on_val():
                 _ce(H @ params["W2"] + params["b2"], y[:80]), inputs={"epochs": 3},
                 hint="after each epoch, compute the loss on the whole training set, not the "
                      "average over batches.")
+
+
+@pytest.mark.task_5_9
+def test_train_mlp_shuffles_anew_each_epoch(monkeypatch):
+    """Does epoch e ask minibatch_indices for seed + e (a new shuffle each epoch, as the text
+    says), with the training set's size and the batch size?"""
+    asked = []
+
+    def spy(n, batch_size, seed):
+        asked.append((n, batch_size, seed))
+        order = np.random.default_rng(seed).permutation(n)
+        return [order[k:k + batch_size] for k in range(0, n, batch_size)]
+
+    monkeypatch.setattr(ex, "minibatch_indices", spy)
+    X, y = _blobs(60, seed=4)
+    ex.train_mlp(X[:40], y[:40], X[40:], y[40:], hidden=4, epochs=3, batch_size=16, lr=0.1,
+                 seed=7)
+    check_true("5.9", "train_mlp: one new shuffle per epoch", asked == [(40, 16, 7), (40, 16, 8),
+                                                                      (40, 16, 9)],
+               inputs={"n_train": 40, "batch_size": 16, "epochs": 3, "seed": 7},
+               got=asked, hint="in epoch e call minibatch_indices(len(X_train), batch_size, "
+                               "seed + e): the same seed every epoch repeats the same batches.")
 
 
 # ---------------------------------------------------------------- 5.10 save and load

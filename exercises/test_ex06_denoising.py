@@ -7,7 +7,7 @@ gradient is checked against central differences computed in float64 inside the t
 import ex06_denoising as ex
 import numpy as np
 import pytest
-from _feedback import check_close, check_true
+from _feedback import check_close, check_not_used, check_true
 
 
 def _problem(d_in=4, d_out=4, n=20, seed=0):
@@ -244,3 +244,22 @@ def test_least_squares_gradient_vanishes():
                 (W @ noisy - clean) @ noisy.T, np.zeros((4, 4)), atol=1e-9,
                 inputs={"noisy shape": noisy.shape},
                 hint="the normal equations are W (noisy noisy^T) = clean noisy^T.")
+
+
+# ---------------------------------------------------------------- calls the text forbids
+
+# The same declarations as the hidden tests (a course test compares them): the calls each
+# task's text forbids, looked for in the task's functions and what they call.
+
+NO_INVERSE = ("numpy.linalg.inv", "numpy.linalg.lstsq", "numpy.linalg.pinv")
+FORBIDDEN = {
+    "6.7": (NO_INVERSE, ("least_squares_W",)),
+}
+
+
+@pytest.mark.parametrize("task", [pytest.param(t, marks=getattr(pytest.mark, "task_" + t.replace(".", "_")))
+                                  for t in FORBIDDEN])
+def test_no_forbidden_calls(task):
+    """Does the task's code (and what it calls in your file) avoid the calls its text forbids?"""
+    forbid, functions = FORBIDDEN[task]
+    check_not_used(task, ex, forbid=forbid, functions=functions)

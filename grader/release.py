@@ -6,6 +6,8 @@ r"""The learner bundle: what a learner downloads, and nothing the instructor kee
   ``exNN_*.ipynb`` *instead* (one file per exercise: see below),
 - the public tests (``test_exNN_*.py``), ``conftest.py`` and ``_feedback.py``, and any other
   hand-written file of ``exercises/`` (data files, say),
+- ``_forbidden.py``, a copy of :mod:`grader.judge.forbidden` (pure ``ast`` code), so the
+  public tests find a forbidden call with the same declaration and scanner as the grader,
 - the learner's check command, ``mlmath-check``, as a tiny local package in
   ``tools/mlmath_check/`` (from :mod:`grader.learner_check`; stdlib and pytest only),
 - ``requirements.txt`` (numpy, sympy, matplotlib, pytest, the check command, and with
@@ -224,6 +226,8 @@ def bundle_files(built: dict[str, Converted], exercises: Path, *,
     if notebooks:  # one file per exercise: the notebook is the graded file
         for name in built:
             files.pop(name, None)
+    # The public tests look for forbidden calls with the grader's own scanner (pure ast).
+    files["_forbidden.py"] = (Path(__file__).parent / "judge" / "forbidden.py").read_bytes()
     check_source = Path(__file__).with_name("learner_check.py").read_bytes()
     files[f"{CHECK_PACKAGE}/mlmath_check.py"] = check_source
     files[f"{CHECK_PACKAGE}/pyproject.toml"] = CHECK_PYPROJECT.encode()

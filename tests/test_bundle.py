@@ -187,3 +187,27 @@ def test_fresh_venv_gets_the_check_command_and_jupyter(notebook_bundle, tmp_path
         found = subprocess.run([str(python), "-c", f"import {module}"], cwd=tmp_path,
                                env=env, capture_output=True, check=False)
         assert (found.returncode == 0) == (module != "grader"), module
+
+
+def test_a_forbidden_call_in_the_notebook_fails_its_task_publicly(tmp_path):
+    """Does np.linalg.det in det_elimination's notebook cell fail Task 2.3 in the public
+    tests (the grader's scanner, shipped as _forbidden.py), naming the call and the cell,
+    while the same call in the untouched Task 2.7 costs nothing?"""
+    bundle = _bundle(tmp_path / "course", "--notebooks")
+    assert (bundle / "_forbidden.py").read_bytes() == \
+        (ROOT / "grader" / "judge" / "forbidden.py").read_bytes()
+    notebook = bundle / "ex02_determinants.ipynb"
+    data = json.loads(notebook.read_text(encoding="utf-8"))
+    for cell in data["cells"]:
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if 'raise NotImplementedError("Task 2.3:' in source:
+            cell["source"] = re.sub(r'raise NotImplementedError\("Task 2\.3:[^\n]*',
+                                    "return float(np.linalg.det(A))", source)
+    notebook.write_text(json.dumps(data), encoding="utf-8")
+    done = _pytest(bundle, "test_ex02_determinants.py")
+    rows = [t.strip() for t in _table(done.stdout) if t.strip().startswith("Task 2.")]
+    row = [t for t in rows if t.startswith("Task 2.3 ")]
+    assert len(row) == 1 and "FAILED" in row[0], rows
+    assert "det_elimination: uses numpy.linalg.det (cell" in row[0]
+    assert "which this task forbids" in row[0]
+    assert all("not started" in t for t in rows if not t.startswith("Task 2.3 "))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,84 @@ def test_mlmath_check_command_on_the_repository(capsys):
     out = capsys.readouterr().out
     assert "not started" in out and "FAILED" not in out
     assert "hidden tests" in out
+
+
+# ------------------------------------------------------------ forbidden calls, public and hidden
+
+
+def _hidden_forbids() -> dict[str, set]:
+    """``{task: {(forbid, functions)}}`` declared by the hidden suites' ``@task(...)`` marks."""
+    import importlib.util
+
+    found: dict[str, set] = {}
+    for path in sorted((ROOT / "grader" / "suites").glob("ex*/test_hidden*.py")):
+        spec = importlib.util.spec_from_file_location(f"_suite_{path.parent.name}_{path.stem}",
+                                                      path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        for value in vars(module).values():
+            for mark in getattr(value, "pytestmark", []):
+                if mark.name == "mlmath_task" and mark.kwargs.get("forbid"):
+                    found.setdefault(mark.kwargs["task_id"], set()).add(
+                        (tuple(mark.kwargs["forbid"]), tuple(mark.kwargs["functions"])))
+    return found
+
+
+def _public_forbids() -> dict[str, set]:
+    """The public tests' ``FORBIDDEN`` declarations (their constant assignments, run alone)."""
+    import ast
+
+    found: dict[str, set] = {}
+    for path in public_test_files(EXERCISES):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        constants = [node for node in tree.body if isinstance(node, ast.Assign)
+                     and all(isinstance(t, ast.Name) and (t.id == "FORBIDDEN"
+                                                          or t.id.startswith("NO_"))
+                             for t in node.targets)]
+        namespace: dict = {}
+        exec(compile(ast.Module(constants, []), str(path), "exec"), namespace)
+        for task, (forbid, functions) in namespace.get("FORBIDDEN", {}).items():
+            found.setdefault(task, set()).add((tuple(forbid), tuple(functions)))
+    return found
+
+
+def test_public_tests_forbid_what_the_hidden_suites_forbid():
+    """Does every hidden forbid= have the same public declaration (same names, same functions)?"""
+    assert _public_forbids() == _hidden_forbids()
+
+
+def _spellings(name: str) -> tuple[str, ...]:
+    """How a text may name a forbidden call: ``numpy.linalg.det`` as ``np.linalg.det``..."""
+    if name.startswith("numpy."):
+        return ("np." + name[len("numpy."):], name)
+    if name == "sympy.Expr.diff":
+        return (".diff(",)
+    if name.startswith("sympy."):
+        return ("sp." + name[len("sympy."):], name)
+    return (name,)
+
+
+def _task_texts(path: Path) -> tuple[str, dict[str, str]]:
+    """An exercise's intro (before its first task) and each task's text (to the next task)."""
+    text = path.read_text(encoding="utf-8")
+    pieces = re.split(r"^(# #+ Task \d+\.\d+ .*)$", text, flags=re.M)
+    tasks = {}
+    for header, body in zip(pieces[1::2], pieces[2::2], strict=True):
+        tasks[re.match(r"# #+ Task (\d+\.\d+)", header).group(1)] = header + body
+    return pieces[0], tasks
+
+
+def test_every_forbidden_call_is_stated_in_the_text():
+    """Is every call a hidden suite forbids named in its task's text or the exercise's intro?"""
+    missing = []
+    for path in exercise_files(SOLUTIONS):
+        intro, tasks = _task_texts(path)
+        number = path.name[2:4].lstrip("0")
+        for task, declared in _hidden_forbids().items():
+            if task.split(".")[0] != number:
+                continue
+            for forbid, _ in declared:
+                for name in forbid:
+                    if not any(s in intro or s in tasks[task] for s in _spellings(name)):
+                        missing.append(f"Task {task}: {name}")
+    assert missing == [], "\n".join(missing)

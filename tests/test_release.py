@@ -100,7 +100,8 @@ def test_bundle_holds_exactly_the_learner_files(course, tmp_path):
     """Does the bundle hold the built exercise, public tests, support, config and README only?"""
     dest = tmp_path / "bundle"
     assert _release(course, dest) == 0
-    assert _files(dest) == [".mlmath-bundle", "README.md", "_feedback.py", "_symbolic.py",
+    assert _files(dest) == [".mlmath-bundle", "README.md", "_feedback.py", "_forbidden.py",
+                            "_symbolic.py",
                             "conftest.py", "ex09_fixture.py", "points.csv", "pytest.ini",
                             "requirements.txt", "test_ex09_fixture.py",
                             "tools/mlmath_check/mlmath_check.py",

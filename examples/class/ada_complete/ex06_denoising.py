@@ -298,10 +298,13 @@ def gradient_descent(noisy, clean, n_steps, lr):
 # At the bottom of the bowl the gradient vanishes: $(W\tilde X - X)\tilde X^\top = 0$, that
 # is $W\,(\tilde X\tilde X^\top) = X\tilde X^\top$. These are the **normal equations** of
 # least squares, and for a quadratic error we can solve them directly. (For a neural network
-# we can't, which is why we learnt gradient descent.) Don't form an inverse: transpose both
-# sides to $(\tilde X\tilde X^\top) W^\top = \tilde X X^\top$ and call `np.linalg.solve`.
+# we can't, which is why we learnt gradient descent.)
 #
 # ### Task 6.7 (2 points): The best W, in closed form
+#
+# Don't form an inverse and don't let numpy do the least squares for you: no `np.linalg.inv`,
+# `np.linalg.pinv` or `np.linalg.lstsq` (the grader checks). Transpose both sides to
+# $(\tilde X\tilde X^\top) W^\top = \tilde X X^\top$ and call `np.linalg.solve`.
 
 
 # %%

@@ -87,7 +87,8 @@ if __name__ == "__main__":
 # ### Task 4.1 (1 point): The sigmoid's derivative from its output
 #
 # Return $\sigma'(z)$ as a SymPy expression in the symbol `s`, where `s` stands for
-# $\sigma(z)$. No $z$ and no `exp` may appear: only `s`.
+# $\sigma(z)$. No $z$ and no `exp` may appear: only `s`. No SymPy differentiation in the
+# function either: no `sp.diff`, `expr.diff(...)`, `sp.Derivative` or `sp.idiff` (the grader checks).
 
 
 # %%
@@ -143,8 +144,9 @@ if __name__ == "__main__":
 #   \underbrace{\frac{\partial z_1}{\partial w_1}}_{?},
 # \qquad z_1 = w_1 x,\; z_2 = w_2 h.$$
 #
-# Build the answer from those four factors (please don't just call `sp.diff` on the whole
-# thing: the point is to see the chain; use `sp.diff` afterwards to check yourself).
+# Build the answer from those four factors, with no `sp.diff`, `expr.diff(...)`, `sp.Derivative` or `sp.idiff` in
+# the function (the grader checks): the point is to see the chain. Use `sp.diff` afterwards
+# to check yourself.
 
 
 # %%

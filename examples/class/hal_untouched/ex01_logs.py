@@ -203,8 +203,8 @@ if __name__ == "__main__":
 # Same steps for one Bernoulli observation: return
 # $\frac{d}{dp}\big[y \log p + (1 - y) \log(1 - p)\big]$ as a SymPy expression in the symbols
 # `p` and `y` you are given. Derive it by hand and type your answer (use `sp.log` if you
-# need a log). Don't call `sp.diff` inside this function: the grader checks. Use it in a
-# scratch cell afterwards to convince yourself.
+# need a log). No SymPy differentiation inside this function: no `sp.diff`, `expr.diff(...)`, `sp.Derivative` or `sp.idiff`
+# (the grader checks). Use them in a scratch cell afterwards to convince yourself.
 #
 # Bonus thought: sum your answer over $n$ observations, set it to zero, and you find that
 # the best $p$ is the fraction of ones, $\hat p = \bar y$.
@@ -231,8 +231,9 @@ def bernoulli_loglik_derivative(p, y):
 #
 # $$\log \mathcal N(x; \mu, \sigma^2) = -\tfrac12 \log(2\pi\sigma^2) - \frac{(x-\mu)^2}{2\sigma^2}.$$
 #
-# Return its derivative with respect to $\mu$ as a SymPy expression (again without
-# `sp.diff` in the function). Notice which term disappears, and the sign.
+# Return its derivative with respect to $\mu$ as a SymPy expression (again with no
+# `sp.diff`, `expr.diff(...)`, `sp.Derivative` or `sp.idiff` in the function). Notice which term disappears, and the
+# sign.
 
 
 # %%

@@ -8,7 +8,7 @@
 # **how much two vectors point the same way**. This exercise builds that geometry, from
 # lengths and angles to projections, orthonormal bases and nearest neighbours.
 #
-# Numpy and sympy only.
+# Numpy and sympy only (no scipy).
 
 # %% [markdown]
 # ### How this exercise works
@@ -72,7 +72,8 @@ if __name__ == "__main__":
 # $10^{400}$, which overflows to `inf`, although the length $\sqrt2 \cdot 10^{200}$ is a
 # fine float. Fix it like log-sum-exp in Exercise 1: pull out $s = \max_i |v_i|$, so that
 # $\|v\| = s \, \|v / s\|$ and every entry of $v/s$ is at most 1 in size. (And the zero
-# vector has length 0: don't divide by $s = 0$.) Don't use `np.linalg.norm`.
+# vector has length 0: don't divide by $s = 0$.) Don't use `np.linalg.norm`,
+# `np.linalg.vector_norm` or `np.linalg.matrix_norm` here: the grader checks.
 
 
 # %%
