@@ -136,10 +136,11 @@ def _build_sympy(tree):
         return sympy.Float(float(rest[0]))
     if head == "Matrix":
         return sympy.Matrix([[_build_sympy(x) for x in row] for row in rest[0]])
-    cls = getattr(sympy, head)
-    if not rest:
-        return cls() if isinstance(cls, type) else cls
-    return cls(*[_build_sympy(x) for x in rest])
+    if head == "ExprCondPair":  # a Piecewise piece: (expression, condition)
+        return tuple(_build_sympy(x) for x in rest)
+    if not rest:  # constants (Pi, Exp1, Infinity, NaN, BooleanTrue, ...) are singletons
+        return getattr(sympy.S, head)
+    return getattr(sympy, head)(*[_build_sympy(x) for x in rest])
 
 
 LEARNER_FILE = re.compile(r"^ex\d\d_\w+\.py$")

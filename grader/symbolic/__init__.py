@@ -4,7 +4,7 @@ Public API::
 
     parse_answer(text, variables=None, *, strict=False, implicit_multiplication=True)
         -> sympy.Expr | sympy.Matrix            # typed answers, never executed
-    check_equivalent(answer, reference, variables=None, *, time_limit=1.0, prove=False, ...)
+    check_equivalent(answer, reference, variables=None, *, time_limit=3.0, prove=False, ...)
         -> Verdict                              # equivalent / not_equivalent / undetermined
     to_tree(expr) -> list; from_tree(tree) -> sympy.Expr | sympy.Matrix
                                                 # SymPy across the sandbox boundary

@@ -94,7 +94,7 @@ def check_equivalent(
     reference: object,
     variables: dict[sp.Symbol | str, object] | None = None,
     *,
-    time_limit: float = 1.0,
+    time_limit: float = 3.0,
     prove: bool = False,
     prove_time_limit: float = 2.0,
     prove_memory_mb: int = 512,
@@ -112,7 +112,9 @@ def check_equivalent(
         variables: name or Symbol -> domain ("real", "positive", "negative", "unit",
             ``(lo, hi)`` or a :class:`Domain`); undeclared variables are inferred.
         time_limit: seconds for the whole check, reading the answer included; past it the
-            verdict is "undetermined".
+            verdict is "undetermined". Checks take milliseconds (80 ms at worst measured on a
+            loaded machine); the margin is there so that a busy grader never turns a right
+            answer into an undetermined one, while size limits stop crafted slow answers.
         prove: also try ``simplify`` in a child process to label the verdict "proved".
         prove_time_limit, prove_memory_mb: hard limits of that child.
         n_points: float64 sample points (3 of them are re-checked in 50 digits).
