@@ -189,7 +189,8 @@ def test_reexport_keeps_the_instructors_config_and_drops_a_removed_exercise(tmp_
 
 HELPER_RUN = r"""
 import sys
-sys.modules["pytest"] = None  # pytest is not installed in this kernel
+if sys.argv[4] == "bare":
+    sys.modules["pytest"] = None  # pytest is not installed in this kernel
 sys.path.insert(0, sys.argv[1])
 from mlmath_public import PublicTestsFailed, check_task
 
@@ -216,25 +217,86 @@ except PublicTestsFailed as err:
 
 
 def test_the_public_test_helper_runs_a_task_without_pytest(tmp_path):
-    """With pytest not importable (a bare kernel), does check_task run a task's public tests,
-    parametrized ones included, report "public tests passed", raise NotImplementedError for
-    stubs and PublicTestsFailed with the friendly message for a sign slip?"""
+    """With pytest not importable (a bare kernel) exactly as with it, does check_task run a
+    task's public tests, every parametrized case included, report "public tests passed",
+    raise NotImplementedError for stubs and PublicTestsFailed with the friendly message for a
+    sign slip?"""
     course = tmp_path / "course"
     export_course(course, assignment=ASSIGNMENT, exercises=["ex02"], solutions_dir=SOLUTIONS,
                   exercises_dir=EXERCISES)
     script = tmp_path / "run.py"
     script.write_text(HELPER_RUN)
-    proc = subprocess.run([sys.executable, str(script), str(course / "source" / ASSIGNMENT),
-                           str(SOLUTIONS / "ex02_determinants.py"),
-                           str(EXERCISES / "ex02_determinants.py")],
-                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
-    assert proc.returncode == 0, proc.stderr
-    out = proc.stdout
-    assert "Task 2.1: public tests passed (3 of 3)" in out
-    assert re.search(r"Task 2\.2: public tests passed \((\d+) of \1\)", out)
-    assert "NOT STARTED: Task 2.1: not started yet" in out
+    outputs = {}
+    for kernel in ("bare", "with pytest"):
+        proc = subprocess.run([sys.executable, str(script), str(course / "source" / ASSIGNMENT),
+                               str(SOLUTIONS / "ex02_determinants.py"),
+                               str(EXERCISES / "ex02_determinants.py"), kernel],
+                              capture_output=True, text=True, timeout=300, cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        outputs[kernel] = proc.stdout
+    out = outputs["bare"]
+    assert out == outputs["with pytest"]
+    assert re.search(r"Task 2\.1: public tests passed \((\d+) of \1\)", out)
+    laplace = re.search(r"Task 2\.2: public tests passed \((\d+) of \1\)", out)
+    assert laplace and int(laplace.group(1)) >= 6  # four parametrized cases and two more
+    assert "NOT STARTED: Task 2.1: " in out
     assert "FAILED: Task 2.1: " in out and "Task 2.1 det_3x3: a fixed matrix." in out
     assert "all tests passed" not in out.lower()
+
+
+PARAM_TESTS = """\
+import ex09_twice as ex
+import pytest
+
+
+@pytest.mark.parametrize("task", [pytest.param(t, marks=getattr(pytest.mark, "task_" + t))
+                                  for t in ("9_1", "9_2")])
+def test_per_task_case(task):
+    assert ex.twice(1) == 2 if task == "9_1" else ex.half(4) == 2
+
+
+@pytest.mark.task_9_2
+@pytest.mark.parametrize("x, y", [(2, 1), pytest.param(6, 3, id="six")])
+def test_half(x, y, tmp_path):
+    assert tmp_path.is_dir() and ex.half(x) == y
+"""
+
+PARAM_RUN = r"""
+import sys
+if sys.argv[2] == "bare":
+    sys.modules["pytest"] = None
+sys.path.insert(0, sys.argv[1])
+from mlmath_public import check_task
+
+def twice(x):
+    return 2 * x
+
+def half(x):
+    raise NotImplementedError("Task 9.2: not started")
+
+check_task("9.1", "ex09_twice", dict(globals()))
+try:
+    check_task("9.2", "ex09_twice", dict(globals()))
+except NotImplementedError as err:
+    print("NOT STARTED:", err)
+"""
+
+
+@pytest.mark.parametrize("kernel", ["bare", "with pytest"])
+def test_cases_marked_by_pytest_param_belong_to_their_task(tmp_path, kernel):
+    """With and without pytest in the kernel, is a parametrize case marked by
+    pytest.param(..., marks=task_9_2) run for Task 9.2 only, ids and tmp_path given?"""
+    from grader.integrations.nbgrader_course import HELPER, TEMPLATES
+
+    (tmp_path / HELPER).write_bytes((TEMPLATES / HELPER).read_bytes())
+    (tmp_path / "test_ex09_twice.py").write_text(PARAM_TESTS)
+    (tmp_path / "run.py").write_text(PARAM_RUN)
+    proc = subprocess.run([sys.executable, "run.py", str(tmp_path), kernel], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "Task 9.1: public tests passed (1 of 1)" in proc.stdout
+    assert "NOT STARTED: test_half[six]" in proc.stdout
+    assert "NOT STARTED: Task 9.2: not started yet" in proc.stdout
 
 
 # --------------------------------------------------------------------------- reading a course
@@ -385,6 +447,20 @@ def test_hostile_files_are_named_problems_never_followed(course):
     assert sorted(subs["pia"].unreadable) == GRADED
     assert "not UTF-8 JSON" in " ".join(subs["pia"].problems)
     assert "notebook format 3" in " ".join(subs["pia"].problems)
+
+
+def test_a_submission_without_the_assignments_notebooks_is_a_problem(course):
+    """Is a ps1/ folder holding no notebook of ps1 (a renamed one, only other files) one
+    problem for that student, the renamed notebook named as not graded?"""
+    folder = hand_in(course, "quy", {})
+    (folder / "my_ex02.ipynb").write_text(json.dumps(learner_notebook(course,
+                                                                     "ex02_determinants")))
+    (folder / "notes.txt").write_text("hello")
+    [sub] = course_submissions(course, ASSIGNMENT, GRADED)
+    assert sub.notebooks == {}
+    assert sub.problems == ["no notebook of ps1 found (expected ex02_determinants.ipynb, "
+                            "ex03_inner_products.ipynb)."]
+    assert any(n.startswith("my_ex02.ipynb not graded") for n in sub.notes)
 
 
 def test_what_is_graded_is_the_code_not_the_outputs(course):

@@ -17,7 +17,8 @@ nbgrader's cell metadata:
   (``check_task("2.1", "ex02_determinants", globals())``, from ``mlmath_public.py``).
 
 Beside the notebooks: the public tests of the chosen exercises, ``_feedback.py`` and the other
-``_*.py`` helpers of ``exercises/``, and ``mlmath_public.py``. In ``COURSE``:
+``_*.py`` helpers of ``exercises/``, ``_forbidden.py`` (the grader's forbidden-call scanner,
+as in the learner bundle) and ``mlmath_public.py``. In ``COURSE``:
 ``nbgrader_config.py`` (written once, never overwritten: it is the instructor's) and
 ``mlmath_course.json``, which says which notebook of which assignment is which exercise and
 which test cell grades which task. Grading reads that map, never guesses from file names.
@@ -320,6 +321,10 @@ def export_course(course_dir: Path, *, assignment: str, exercises: list[str],
         notebooks[module] = {"module": module, "tasks": exported.tasks}
     for helper in sorted(exercises_dir.glob("_*.py")):
         planned[helper.name] = helper.read_bytes()
+    # The public tests look for forbidden calls with the grader's own scanner (pure ast), as
+    # in the learner bundle (grader/release.py).
+    planned["_forbidden.py"] = (Path(__file__).resolve().parent.parent / "judge"
+                                / "forbidden.py").read_bytes()
     planned[HELPER] = (TEMPLATES / HELPER).read_bytes()
 
     course = load_course(course_dir)

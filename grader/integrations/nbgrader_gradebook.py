@@ -43,7 +43,8 @@ from grader.integrations.nbgrader_submissions import (
 )
 from grader.submissions import MAX_ENTRIES, MAX_NOTEBOOK_BYTES, Unreadable, read_capped, shown
 
-MAX_COPIED_FILES = 1000  # of a student's other files copied into autograded/
+MAX_COPIED_FILES = 1000  # of a student's other files copied into autograded/ ...
+MAX_COPIED_BYTES = 256 * 2**20  # ... and their total size
 
 
 @dataclass
@@ -184,7 +185,8 @@ def _zero_missing(gb, notebook: str, assignment: str, student: str) -> None:
 
 def _copy_regular_files(src: Path, dest: Path, ignore: list[str], copied: list[int]) -> None:
     """Regular files under ``src`` (no links followed, none over the notebook limit), except
-    notebooks and nbgrader's ignore patterns, into ``dest``."""
+    notebooks and nbgrader's ignore patterns, into ``dest``; ``copied`` counts
+    ``[files, bytes]`` against MAX_COPIED_FILES and MAX_COPIED_BYTES."""
     try:
         entries = sorted(os.scandir(src), key=lambda e: e.name)[:MAX_ENTRIES]
     except OSError:
@@ -199,12 +201,15 @@ def _copy_regular_files(src: Path, dest: Path, ignore: list[str], copied: list[i
             _copy_regular_files(path, dest / entry.name, ignore, copied)
         elif entry.is_file(follow_symlinks=False) and not entry.name.endswith(".ipynb"):
             try:
+                if copied[1] + entry.stat(follow_symlinks=False).st_size > MAX_COPIED_BYTES:
+                    continue
                 data = read_capped(path, MAX_NOTEBOOK_BYTES)
             except (OSError, Unreadable):
                 continue
             dest.mkdir(parents=True, exist_ok=True)
             (dest / entry.name).write_bytes(data)
             copied[0] += 1
+            copied[1] += len(data)
 
 
 def _write_autograded(course_dir: Path, coursedir, assignment: str, student_dir: str,
@@ -218,7 +223,7 @@ def _write_autograded(course_dir: Path, coursedir, assignment: str, student_dir:
     try:
         ignore = list(coursedir.ignore)
         _copy_regular_files(course_dir / "submitted" / student_dir / assignment, tmp, ignore,
-                            [0])
+                            [0, 0])
         source = Path(coursedir.format_path(coursedir.source_directory, ".", assignment))
         for path in sorted(source.rglob("*")):  # the instructor's files win, as in autograde
             rel = path.relative_to(source)

@@ -297,7 +297,7 @@ def read_student(course_dir: Path, assignment: str, student: str, notebooks: dic
         names = ", ".join(shown(n) for n in others[:5])
         sub.notes.append(f"{names} not graded: not a notebook of {assignment} (nbgrader grades "
                          f"the released names: {', '.join(sorted(known))}).")
-    if not sub.notebooks and not sub.problems:
+    if not known & set(entries) and not sub.problems:
         sub.problems.append(f"no notebook of {assignment} found (expected "
                             f"{', '.join(sorted(known))}).")
     sub.digest = digest.hexdigest()

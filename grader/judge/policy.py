@@ -155,6 +155,12 @@ def integers(got, shape: tuple[int, ...] | None = None, what: str = "an integer 
     return arr
 
 
+def tolerance(arr: np.ndarray, rtol: float, *, float64: bool = False) -> float:
+    """The relative tolerance the policy grants an answer of ``arr``'s dtype: ``rtol`` for
+    float64 (and integers), at least ``FLOAT32_RTOL`` for float32 where it is allowed."""
+    return _rtol_for(np.asarray(arr).dtype, rtol, float64)
+
+
 def _rtol_for(dtype: np.dtype, rtol: float, float64: bool) -> float:
     if dtype == np.float32 and not float64:
         return max(rtol, FLOAT32_RTOL)

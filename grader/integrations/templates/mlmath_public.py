@@ -41,7 +41,7 @@ class _Mark:
         self.name, self.args, self.kwargs = name, args, kwargs or {}
 
     def __call__(self, *args, **kwargs):
-        if len(args) == 1 and callable(args[0]) and not kwargs and not self.args:
+        if len(args) == 1 and callable(args[0]) and not kwargs:
             func = args[0]
             func.pytestmark = [*getattr(func, "pytestmark", []), self]
             return func
@@ -53,9 +53,22 @@ class _MarkGenerator:
         return _Mark(name)
 
 
+class _Param:
+    """What ``pytest.param(*values, marks=..., id=...)`` gives: one case of a parametrize."""
+
+    def __init__(self, values: tuple, marks, case_id: str | None):
+        self.values, self.id = values, case_id
+        self.marks = tuple(marks) if isinstance(marks, list | tuple) else (marks,)
+
+
+def _param(*values, marks=(), id=None):
+    return _Param(values, marks, id)
+
+
 def _pytest_stand_in() -> types.ModuleType:
     module = types.ModuleType("pytest")
     module.mark = _MarkGenerator()
+    module.param = _param
     return module
 
 
@@ -72,25 +85,26 @@ def _argnames(spec) -> list[str]:
     return list(spec)
 
 
-def _cases(func) -> list[tuple[str, dict]]:
-    """``(id, arguments)`` for every parametrized case of ``func`` (one case if none)."""
-    cases: list[tuple[str, dict]] = [("", {})]
+def _cases(func) -> list[tuple[str, dict, set[str]]]:
+    """``(id, arguments, mark names)`` of every parametrized case of ``func`` (one case if
+    none); a ``pytest.param(..., marks=...)`` case carries its own marks."""
+    cases: list[tuple[str, dict, set[str]]] = [("", {}, set())]
     for mark in reversed([m for m in _marks(func) if m.name == "parametrize"]):
         names = _argnames(mark.args[0] if mark.args else mark.kwargs["argnames"])
         values = list(mark.args[1] if len(mark.args) > 1 else mark.kwargs["argvalues"])
         ids = mark.kwargs.get("ids")
         expanded = []
         for i, value in enumerate(values):
+            label, own = None, set()
             if hasattr(value, "values") and hasattr(value, "marks"):  # pytest.param(...)
-                label, value = value.id, value.values
-                value = value if len(names) > 1 else value[0]
-            else:
-                label = None
+                label, own = value.id, {getattr(m, "name", "") for m in value.marks}
+                value = value.values if len(names) > 1 else value.values[0]
             args = dict(zip(names, value if len(names) > 1 else [value], strict=True))
             label = label or (ids[i] if isinstance(ids, list | tuple) else f"{names[0]}{i}")
-            expanded.append((str(label), args))
-        cases = [("-".join(p for p in (old_id, new_id) if p), {**old, **new})
-                 for (old_id, old), (new_id, new) in itertools.product(cases, expanded)]
+            expanded.append((str(label), args, own))
+        cases = [("-".join(p for p in (old_id, new_id) if p), {**old, **new}, old_m | new_m)
+                 for (old_id, old, old_m), (new_id, new, new_m)
+                 in itertools.product(cases, expanded)]
     return cases
 
 
@@ -101,6 +115,8 @@ def _load_tests(module: str, namespace: dict) -> dict:
         raise FileNotFoundError(f"{path.name} is missing: it should sit beside this notebook")
     notebook = types.ModuleType(module)
     notebook.__dict__.update({k: v for k, v in namespace.items() if not k.startswith("__")})
+    saved_file = HERE / f"{module}.ipynb"  # what a check of the code itself reads (last save)
+    notebook.__file__ = str(saved_file if saved_file.is_file() else HERE / f"{module}.py")
     saved = sys.modules.get(module)
     sys.modules[module] = notebook
     stand_in = False
@@ -155,17 +171,18 @@ def check_task(task: str, module: str, namespace: dict) -> None:
     """
     marker = "task_" + task.replace(".", "_")
     tests = _load_tests(module, namespace)
-    chosen = [(name, func) for name, func in tests.items()
-              if name.startswith("test") and callable(func)
-              and any(m.name == marker for m in _marks(func))]
-    if not chosen:
+    outcomes = []
+    for name, func in tests.items():
+        if not (name.startswith("test") and callable(func)):
+            continue
+        whole = any(m.name == marker for m in _marks(func))
+        for case, args, own in _cases(func):
+            if whole or marker in own:
+                label = f"{name}[{case}]" if case else name
+                outcomes.append((label, (func.__doc__ or "").strip(), *_run(func, args)))
+    if not outcomes:
         print(f"Task {task}: no public tests.")
         return
-    outcomes = []
-    for name, func in chosen:
-        for case, args in _cases(func):
-            label = f"{name}[{case}]" if case else name
-            outcomes.append((label, (func.__doc__ or "").strip(), *_run(func, args)))
     failed = [o for o in outcomes if o[2] == "failed"]
     waiting = [o for o in outcomes if o[2] == "not started"]
     for label, doc, outcome, message in failed + waiting:

@@ -1,0 +1,8 @@
+# ruff: noqa: F821 (it uses names of the exercise file it is spliced into)
+"""Stops the chain rule one link early: the factor x of d(w1 x)/dw1 is missing."""
+import sympy as sp
+
+
+def two_layer_derivative(x, w1, w2):
+    y = sigmoid(w2 * sp.tanh(w1 * x))
+    return y * (1 - y) * w2 * (1 - sp.tanh(w1 * x) ** 2)

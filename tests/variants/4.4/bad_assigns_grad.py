@@ -1,0 +1,14 @@
+# ruff: noqa: F821 (it uses names of the exercise file it is spliced into)
+"""Assigns the gradient (=) instead of adding to it (+=)."""
+
+
+def _value_mul(self, other):
+    other = other if isinstance(other, Value) else Value(other)
+    out = Value(self.data * other.data, _children=(self, other), _op="*")
+
+    def _backward():
+        self.grad = other.data * out.grad
+        other.grad = self.data * out.grad
+
+    out._backward = _backward
+    return out

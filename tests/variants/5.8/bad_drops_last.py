@@ -1,0 +1,7 @@
+"""Drops the last, smaller batch."""
+import numpy as np
+
+
+def minibatch_indices(n, batch_size, seed):
+    perm = np.random.default_rng(seed).permutation(n)
+    return [perm[s:s + batch_size] for s in range(0, n - batch_size + 1, batch_size)]
