@@ -8,6 +8,13 @@ A hidden test declares its task, points and learner-safe hint beside it::
         x = np.array([1000.0, 1000.0])
         assert np.isclose(student.log_sum_exp(x), 1000 + np.log(2))
 
+The test's docstring is its question ("Does det_laplace agree with numpy on random matrices
+of sizes 1 to 6?"): a failing check's message starts with it, so it must name the property
+checked and never the hidden inputs or expected values (tests/test_messages.py checks every
+hidden test). Answers are read through the return-type and dtype policy of
+grader/judge/policy.py (``scalar``, ``fixed``, ``array``, ``close``), which accepts every
+documented spelling of an answer and names a wrong type or dtype.
+
 ``student`` is a proxy for the learner's module of the suite's exercise: every call runs in
 the sandbox and returns fresh plain data (numbers, arrays, SymPy trees), so the comparison
 happens here, on values the learner's objects can no longer influence. Learners see the hint,

@@ -78,7 +78,8 @@ def test_log_product_never_underflows(student):
       "maximum m from every x_i first and add m back at the end.",
       **T12)
 def test_log_sum_exp_extreme_values(student):
-    """Is log_sum_exp right on [1000, 1000], [-1000, -1000] and [1000, -1000, 0]?"""
+    """Is log_sum_exp finite and right on entries so large or so negative that exp overflows
+    or underflows?"""
     cases = [([1000.0, 1000.0], 1000.0 + np.log(2.0)),
              ([-1000.0, -1000.0], -1000.0 + np.log(2.0)),
              ([1000.0, -1000.0, 0.0], 1000.0),
@@ -390,7 +391,7 @@ def test_dice_punishes_lazy_background(student):
 @task("1.8", points=0.5, hint="the loss depends only on the sums, so it is symmetric in p and y, "
       "the same for any shape of the same entries, and lies in [0, 1].", **T18)
 def test_dice_properties(student):
-    """Is dice_loss symmetric in (p, y), unchanged by flattening, and within [0, 1]?"""
+    """Is dice_loss symmetric in (p, y), unchanged by flattening, and between 0 and 1?"""
     rng = np.random.default_rng(110)
     p = rng.random((4, 5))
     q = rng.random((4, 5))

@@ -15,7 +15,7 @@ nothing, and np.linalg.norm is stubbed only while 3.1's calls run.
 import numpy as np
 
 from grader.judge.api import task
-from grader.judge.policy import array, close, integers, scalar
+from grader.judge.policy import array, close, integers, scalar, tolerance
 from grader.judge.probes import VALUE_ERROR, observe, raised
 
 # "Numpy and sympy only": any use of scipy in a task's code is caught in the source (no
@@ -112,7 +112,8 @@ def test_cosine_random_vectors(student):
 @task("3.2", points=0.5, hint="rounding can push the quotient a hair past 1 (try u = v): clip "
       "the result to [-1, 1].", **T32)
 def test_cosine_parallel_and_clipped(student):
-    """Is the similarity in [-1, 1] for u = v, -u and scaled copies, and 0 if perpendicular?"""
+    """Is the similarity between -1 and 1 for u = v, -u and scaled copies, and 0 if
+    perpendicular?"""
     rng = np.random.default_rng(304)
     for _ in range(15):
         u = rng.normal(size=7) * 10.0 ** rng.integers(-3, 4)
@@ -167,6 +168,12 @@ def test_angle_values(student):
         expected = np.arccos(np.clip(_cos(u, v), -1.0, 1.0))
         assert close(student.angle(u, v), expected, rtol=1e-9, atol=1e-12)
         same = scalar(student.angle(u, 2.0 * u))
+        assert np.isfinite(same) and 0.0 <= same <= 1e-7
+    # parallel pairs whose unclipped cosine rounds to just above 1 with the usual formulas
+    # (np.dot over np.linalg.norm, sums of products, after scaling by the largest entry)
+    for u, c in [([1.304, 0.947, -0.704, -1.265], 1.0), ([0.041, -2.325, -0.219], 0.1),
+                 ([1.96, 1.802, 1.315, 0.357], 3.0)]:
+        same = scalar(student.angle(np.array(u), c * np.array(u)))
         assert np.isfinite(same) and 0.0 <= same <= 1e-7
 
 
@@ -290,11 +297,12 @@ def test_gram_schmidt_matches_qr_with_positive_diagonal(student):
 
 @task("3.5", points=0.5, hint="if what is left of a column after subtracting the projections "
       "is tiny compared to its ORIGINAL length (or the column is zero), raise ValueError: a "
-      "relative test, so that columns of tiny or huge entries are judged like unit ones.",
+      "relative test, so that columns of tiny or huge entries are judged like unit ones; use "
+      "the tol you are given.",
       **T35)
 def test_gram_schmidt_dependent_columns_raise(student):
     """Is a zero, repeated or combined column a ValueError at every scale, while independent
-    columns of tiny or huge scale are accepted?"""
+    columns of tiny or huge scale are accepted, and is the tolerance it is given used?"""
     rng = np.random.default_rng(312)
     a, b = rng.normal(size=(2, 5))
     for V in (np.column_stack([a, np.zeros(5)]), np.column_stack([a, b, a]),
@@ -308,6 +316,9 @@ def test_gram_schmidt_dependent_columns_raise(student):
         assert VALUE_ERROR in raised(student, "gram_schmidt", dependent)
     Q = _gs(student, np.column_stack([1e8 * a, 1e-8 * b]))  # very different lengths
     assert np.allclose(Q.T @ Q, np.eye(2), rtol=0, atol=1e-10)
+    nearly = np.column_stack([a, a + 1e-7 * b])  # independent, but not by tol=1e-6
+    assert _gs(student, nearly).shape == (5, 2)
+    assert VALUE_ERROR in raised(student, "gram_schmidt", nearly, tol=1e-6)
 
 
 @task("3.5", points=0.5, hint="use the MODIFIED version: subtract each projection from the "
@@ -346,9 +357,8 @@ def test_gram_plain_random(student):
     rng = np.random.default_rng(313)
     for n, d in [(1, 3), (4, 2), (5, 8)]:
         X = rng.normal(size=(n, d))
-        got = np.asarray(student.gram_matrix(X), dtype=float)
-        assert got.shape == (n, n)
-        assert np.allclose(got, X @ X.T, rtol=1e-12, atol=1e-13)
+        assert close(student.gram_matrix(X), X @ X.T, rtol=1e-12, atol=1e-13,
+                     what="an (n, n) array")
 
 
 @task("3.6", points=0.5, hint="the weighted inner product is x_i^T W x_j, so the whole matrix "
@@ -360,11 +370,10 @@ def test_gram_weighted_random(student):
         X = rng.normal(size=(n, d))
         B = rng.normal(size=(d, d))
         W = B @ B.T + d * np.eye(d)
-        got = np.asarray(student.gram_matrix(X, W), dtype=float)
-        assert got.shape == (n, n)
-        assert np.allclose(got, X @ W @ X.T, rtol=1e-11, atol=1e-12)
-        got_kw = np.asarray(student.gram_matrix(X, W=W), dtype=float)
-        assert np.allclose(got_kw, X @ W @ X.T, rtol=1e-11, atol=1e-12)
+        assert close(student.gram_matrix(X, W), X @ W @ X.T, rtol=1e-11, atol=1e-12,
+                     what="an (n, n) array")
+        assert close(student.gram_matrix(X, W=W), X @ W @ X.T, rtol=1e-11, atol=1e-12,
+                     what="an (n, n) array")
 
 
 @task("3.6", points=0.5, hint="a Gram matrix is symmetric, has the squared lengths on its "
@@ -373,12 +382,14 @@ def test_gram_properties(student):
     """Is G symmetric PSD with squared norms on its diagonal, and W = I the plain G?"""
     rng = np.random.default_rng(315)
     X = rng.normal(size=(6, 3))  # rank 3: G has three zero eigenvalues
-    G = np.asarray(student.gram_matrix(X), dtype=float)
-    assert np.allclose(G, G.T, atol=1e-12)
-    assert np.allclose(np.diag(G), np.sum(X * X, axis=1), rtol=1e-12)
-    assert np.linalg.eigvalsh((G + G.T) / 2).min() >= -1e-10
-    GI = np.asarray(student.gram_matrix(X, np.eye(3)), dtype=float)
-    assert np.allclose(GI, G, rtol=1e-12, atol=1e-13)
+    got = array(student.gram_matrix(X), (6, 6), "an (n, n) array")
+    G = got.astype(float)
+    slack = tolerance(got, 1e-12) * np.abs(G).max()  # float32 keeps ~7 digits (the policy)
+    assert np.allclose(G, G.T, rtol=0, atol=slack)
+    assert close(np.diag(got), np.sum(X * X, axis=1), rtol=1e-12)
+    assert np.linalg.eigvalsh((G + G.T) / 2).min() >= -max(1e-10, 10 * slack)
+    assert close(student.gram_matrix(X, np.eye(3)), X @ X.T, rtol=1e-12, atol=1e-13,
+                 what="an (n, n) array")
 
 
 @task("3.6", points=0.5, hint="a diagonal W weights each feature: entry (i, j) is "
@@ -389,8 +400,8 @@ def test_gram_diagonal_weights(student):
     w = np.array([2.0, 0.5])
     expected = np.array([[sum(w[k] * X[i, k] * X[j, k] for k in range(2)) for j in range(3)]
                          for i in range(3)])
-    got = np.asarray(student.gram_matrix(X, np.diag(w)), dtype=float)
-    assert np.allclose(got, expected, rtol=1e-12)
+    assert close(student.gram_matrix(X, np.diag(w)), expected, rtol=1e-12,
+                 what="an (n, n) array")
 
 
 # ---------------------------------------------------------------- 3.7 nearest neighbours
