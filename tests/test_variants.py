@@ -86,6 +86,14 @@ def splice(solution: str, variant: str) -> str:
     return "".join(out)
 
 
+def suite_tasks() -> list[str]:
+    """The tasks of the six original hidden suites (test_hidden*.py), in order."""
+    found = set()
+    for path in (ROOT / "grader" / "suites").glob("ex0*/test_hidden*.py"):
+        found.update(re.findall(r'@task\("(\d+\.\d+)"', path.read_text(encoding="utf-8")))
+    return sorted(found, key=lambda t: tuple(int(x) for x in t.split(".")))
+
+
 def variant_files() -> list[Path]:
     return sorted(VARIANTS.glob("*/*.py"))
 
@@ -162,12 +170,10 @@ def verdict_problems(graded: Graded, path: Path) -> list[str]:
 
 
 def test_every_task_has_two_right_and_two_wrong_variants():
-    """Does the corpus hold, for every task of the course, at least two correct-but-different
-    answers and two real mistakes?"""
-    from grader.tasks import read_tasks
-
-    tasks = [t.id for t in read_tasks(ROOT / "solutions")]
-    assert len(tasks) == 46
+    """Does the corpus hold, for every task of the hidden suites, at least two
+    correct-but-different answers and two real mistakes?"""
+    tasks = suite_tasks()
+    assert len(tasks) >= 46
     short = []
     for t in tasks:
         folder = VARIANTS / t
