@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 
 from grader.grade_cmd import add_grade
+from grader.integrations.gradescope import add_gradescope
+from grader.integrations.nbgrader_course import add_nbgrader
 from grader.similar_cmd import add_similar
 from grader.tasks import find_repo_root
 
@@ -158,6 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_similar(sub)
     add_build(sub)
     add_check(sub)
+    add_nbgrader(sub)
+    add_gradescope(sub)
     return parser
 
 

@@ -2,7 +2,7 @@
 
     mlmath grade SUBMISSIONS [--out DIR] [--suites DIR] [--jobs N] [--regrade [STUDENT ...]]
                  [--isolation auto|strict|none] [--timeout SECONDS] [--no-similarity]
-                 [--dask ADDRESS]
+                 [--assignment NAME] [--lms canvas|moodle ...] [--dask ADDRESS]
 
 Writes into --out (default ./grades): gradebook.sqlite, grades.csv,
 results/<student>/results.json (Gradescope), feedback/<student>.md and .html, and
@@ -65,6 +65,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from grader.faults import GraderFault
     from grader.runner import dask_executor, grade_class
     from grader.sandbox.launcher import IsolationUnavailable, Limits, detect
+    from grader.submissions import AmbiguousClass
 
     started = time.monotonic()
     if args.jobs < 1:
@@ -87,13 +88,21 @@ def cmd_grade(args: argparse.Namespace) -> int:
     regrade: bool | list[str] = False
     if args.regrade is not None:
         regrade = list(args.regrade) or True
+    if args.assignment:  # before anybody is graded: can the scores go back into nbgrader?
+        from grader.integrations.nbgrader_gradebook import check_course
+
+        try:
+            check_course(args.submissions, args.assignment)
+        except (FileNotFoundError, RuntimeError, ValueError) as err:
+            _say(str(err))
+            return EXIT_USAGE
     previous = signal.signal(signal.SIGTERM, _sigterm_to_interrupt)
     try:
         executor = dask_executor(args.dask) if args.dask else None
         summary = grade_class(args.submissions, args.out, args.suites, jobs=args.jobs,
                               isolation=isolation, limits=limits, executor=executor,
-                              regrade=regrade)
-    except (FileNotFoundError, NotADirectoryError) as err:
+                              regrade=regrade, assignment=args.assignment)
+    except (FileNotFoundError, NotADirectoryError, AmbiguousClass) as err:
         _say(str(err))
         return EXIT_USAGE
     except GraderFault as fault:
@@ -119,6 +128,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, previous)
     try:
         _write_outputs(summary, Path(args.out), isolation, args, started)
+        _write_integrations(summary, args)
     except (OSError, sqlite3.Error) as err:
         reason = getattr(err, "strerror", None) or err
         where = getattr(err, "filename", None) or args.out
@@ -173,6 +183,29 @@ def _write_outputs(summary, out: Path, isolation, args, started: float) -> None:
           f"already in the gradebook. Isolation: {isolation.name}. Outputs in {out}/")
 
 
+def _write_integrations(summary, args) -> None:
+    """nbgrader's gradebook and autograded/ (--assignment) and the LMS file (--lms)."""
+    from grader.integrations.lms import write_lms_from_args
+
+    results = [summary.results[s.student] for s in summary.submissions
+               if s.student in summary.results]
+    if args.assignment:
+        from grader.integrations.nbgrader_gradebook import write_back
+
+        report = write_back(args.submissions, args.assignment, results)
+        print(f"nbgrader: {len(report.written)} submission(s) written into the gradebook and "
+              f"autograded/ of {args.submissions} ({report.seconds:.1f} s).")
+        for student, why in report.skipped[:MAX_LINES]:
+            print(f"nbgrader: {student} not written: {why}", file=sys.stderr)
+    lms = write_lms_from_args(args, results, Path(args.out))
+    if lms is not None:
+        print(f"{args.lms}: {lms.path} ({lms.rows} student(s)).")
+        for names, why in ((lms.left_out, "graded but not in the roster"),
+                           (lms.faults, "a grader fault, not exported")):
+            if names:
+                print(f"{args.lms}: {', '.join(names[:MAX_LINES])}: {why}", file=sys.stderr)
+
+
 def _report(summary) -> int:
     for note in summary.notes[:MAX_LINES]:
         print(f"note: {note}", file=sys.stderr)
@@ -223,6 +256,14 @@ def add_grade(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-similarity", action="store_true",
                    help="leave out the report's list of submissions that look alike "
                         "(default: included)")
+    p.add_argument("--assignment", metavar="NAME",
+                   help="SUBMISSIONS is an nbgrader course: grade submitted/<student>/NAME/ "
+                        "with that assignment's suites (exported by `mlmath nbgrader export`) "
+                        "and write the scores into the course's gradebook and autograded/ "
+                        "(default: SUBMISSIONS is a class folder)")
+    from grader.integrations.lms import add_lms_arguments
+
+    add_lms_arguments(p)
     p.add_argument("--dask", metavar="ADDRESS",
                    help="grade on a Dask cluster (scheduler address) instead of local "
                         "workers (default: local workers)")

@@ -112,14 +112,14 @@ class _CollectionErrors:
         self.items = len(items)
 
 
-def check_suites(suites: Path) -> int:
+def check_suites(suites: Path, only: list[str] | None = None) -> int:
     """Collect the hidden suites; return how many tests, or GraderFault naming each error."""
     from grader.judge.session import forget_modules, pytest_args
 
     plugin = _CollectionErrors()
     before = set(sys.modules)
     try:
-        code = pytest.main([*pytest_args(suites), "--collect-only"], plugins=[plugin])
+        code = pytest.main([*pytest_args(suites, only), "--collect-only"], plugins=[plugin])
     finally:
         forget_modules(before, suites)
     if plugin.errors:

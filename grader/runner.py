@@ -36,12 +36,16 @@ def suite_exercises(suites: Path) -> list[str]:
     return names
 
 
-def suite_hash(suites: Path) -> str:
-    """A hash of every suite file, so changing a hidden test regrades everyone."""
+def suite_hash(suites: Path, only: list[str] | None = None) -> str:
+    """A hash of every suite file (of the ``only`` exercises' folders and the shared files at
+    the top, when given), so changing a hidden test regrades everyone."""
     h = hashlib.sha256()
     for path in sorted(Path(suites).rglob("*")):
+        rel = path.relative_to(suites)
+        if only is not None and len(rel.parts) > 1 and rel.parts[0] not in only:
+            continue
         if path.is_file() and "__pycache__" not in path.parts:
-            h.update(str(path.relative_to(suites)).encode() + b"\0" + path.read_bytes())
+            h.update(str(rel).encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
 
@@ -107,7 +111,8 @@ def _check_before_grading(pool: Executor, job: dict) -> None:
 def grade_class(submissions: Path, out: Path, suites: Path = DEFAULT_SUITES, *,
                 jobs: int = 2, isolation: Isolation, limits: Limits | None = None,
                 executor: Executor | None = None, progress: bool = True,
-                regrade: bool | list[str] = False) -> RunSummary:
+                regrade: bool | list[str] = False,
+                assignment: str | None = None) -> RunSummary:
     """Grade every submission under ``submissions`` into ``out/gradebook.sqlite``.
 
     Submissions already in the gradebook with the same files and suites are not regraded,
@@ -116,13 +121,27 @@ def grade_class(submissions: Path, out: Path, suites: Path = DEFAULT_SUITES, *,
     known-good code in a sandbox: if that fails, GraderFault is raised and nothing is stored.
     Results holding a grader fault are returned but never stored. KeyboardInterrupt (Ctrl-C,
     or SIGTERM turned into it by the caller) stops the workers at once and returns what was
-    graded, with ``interrupted`` set.
+    graded, with ``interrupted`` set. With ``assignment``, ``submissions`` is an nbgrader
+    course: ``submitted/<student>/<assignment>/`` is graded with that assignment's suites only.
     """
     limits = limits or Limits()
     suites = Path(suites).resolve()
     exercises = suite_exercises(suites)
-    shash = suite_hash(suites)
-    found = discover_class(Path(submissions), exercises)
+    only = None
+    if assignment is not None:  # an nbgrader course, mapped by the course's own map
+        from grader.integrations.nbgrader_course import assignment_exercises
+        from grader.integrations.nbgrader_submissions import discover_course
+
+        wanted = assignment_exercises(Path(submissions), assignment)
+        only = [e for e in exercises if e in wanted]
+        if not only:
+            raise FileNotFoundError(f"no hidden suites under {suites} for the exercises of "
+                                    f"assignment {assignment} ({', '.join(wanted)})")
+        exercises = only
+        found = discover_course(Path(submissions), assignment, exercises)
+    else:
+        found = discover_class(Path(submissions), exercises)
+    shash = suite_hash(suites, only)
     subs = found.submissions
     if isinstance(regrade, list):
         unknown = sorted(set(regrade) - {s.student for s in subs})
@@ -143,7 +162,8 @@ def grade_class(submissions: Path, out: Path, suites: Path = DEFAULT_SUITES, *,
             summary.skipped += 1
         else:
             todo.append(sub)
-    base = {"suites": str(suites), "suite_hash": shash, "isolation": list(isolation.layers),
+    base = {"suites": str(suites), "suite_hash": shash, "exercises": only,
+            "isolation": list(isolation.layers),
             "missing": list(isolation.missing), "limits": asdict(limits)}
     own = executor is None and bool(todo)
     pool = local_executor(min(jobs, len(todo))) if own else executor

@@ -75,6 +75,10 @@ def _capped(lines: list[str], text: str) -> None:
         lines.append("more were found and not listed.")
 
 
+class AmbiguousClass(ValueError):
+    """The class folder cannot be read one way only (a usage error, said in one line)."""
+
+
 class Unreadable(ValueError):
     """A file that cannot be used; the message names it and says why."""
 
@@ -482,6 +486,12 @@ def discover_class(root: Path, exercises: list[str]) -> ClassFolder:
 
 def _discover_nbgrader(submitted: Path, exercises: list[str]) -> ClassFolder:
     found = ClassFolder([])
+    assignments = {a.name for s in _entries(submitted) if s.is_dir(follow_symlinks=False)
+                   for a in _entries(Path(s.path)) if a.is_dir(follow_symlinks=False)}
+    if len(assignments) > 1:
+        raise AmbiguousClass(f"{submitted.parent} is an nbgrader course with assignments "
+                             f"{', '.join(sorted(assignments))}: grade one with "
+                             "--assignment NAME")
     for entry in _entries(submitted):
         if entry.name.startswith(".") or not entry.is_dir(follow_symlinks=False):
             if entry.is_symlink():

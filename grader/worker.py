@@ -147,7 +147,7 @@ def preflight(job: dict) -> dict:
 
     isolation, limits = _settings(job)
     try:
-        tests = check_suites(Path(job["suites"]))
+        tests = check_suites(Path(job["suites"]), job.get("exercises"))
         _check_sandbox(isolation, limits)
     except GraderFault as fault:
         return {"ok": False, "error": str(fault)}
@@ -239,7 +239,7 @@ def grade(job: dict) -> dict:
         try:
             with sandbox:
                 records = run_suites(Path(job["suites"]), sandbox, workdir,
-                                     keep=job.get("suite_hash"))
+                                     keep=job.get("suite_hash"), only=job.get("exercises"))
                 output_bytes = len(sandbox.output) + sandbox.output_dropped
         finally:
             _SANDBOXES.discard(sandbox)

@@ -497,30 +497,6 @@ def test_a_course_without_the_assignment_says_what_to_do(course):
 # --------------------------------------------------------------------------- the real nbgrader
 
 
-GRADE_SCRIPT = r"""
-import json, sys
-from pathlib import Path
-
-import grader.runner as runner
-from grader.integrations.nbgrader_gradebook import write_back
-from grader.integrations.nbgrader_submissions import discover_course
-from grader.sandbox.launcher import detect
-
-
-def main(course, assignment, suites, out):
-    runner.discover_class = lambda root, exercises: discover_course(root, assignment, exercises)
-    summary = runner.grade_class(Path(course), Path(out), Path(suites), jobs=2,
-                                 isolation=detect("auto"), progress=False)
-    results = [summary.results[s.student] for s in summary.submissions
-               if s.student in summary.results]
-    report = write_back(Path(course), assignment, results)
-    print(json.dumps({"written": report.written, "skipped": report.skipped,
-                      "failed": summary.failed, "seconds": report.seconds}))
-
-
-if __name__ == "__main__":
-    main(*sys.argv[1:])
-"""
 
 
 def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
@@ -528,25 +504,12 @@ def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=600)
 
 
-def cli_grades_assignments() -> bool:
-    """Whether `mlmath grade` has --assignment yet (then the test grades through the CLI)."""
-    proc = subprocess.run([sys.executable, "-m", "grader", "grade", "--help"],
-                          capture_output=True, text=True, timeout=120)
-    return "--assignment" in proc.stdout
-
-
 def grade_course(course: Path, suites: Path, out: Path) -> subprocess.CompletedProcess:
-    """Grade the course and write back: through `mlmath grade COURSE --assignment` once it
-    exists, else through the functions that command will call."""
-    if cli_grades_assignments():
-        return subprocess.run([sys.executable, "-m", "grader", "grade", str(course),
-                               "--assignment", ASSIGNMENT, "--suites", str(suites), "--out",
-                               str(out), "--jobs", "2"], capture_output=True, text=True,
-                              timeout=1200)
-    script = out.parent / "grade_course.py"
-    script.write_text(GRADE_SCRIPT)
-    return subprocess.run([sys.executable, str(script), str(course), ASSIGNMENT, str(suites),
-                           str(out)], capture_output=True, text=True, timeout=1200)
+    """Grade the course and write back through `mlmath grade COURSE --assignment`."""
+    return subprocess.run([sys.executable, "-m", "grader", "grade", str(course),
+                           "--assignment", ASSIGNMENT, "--suites", str(suites), "--out",
+                           str(out), "--jobs", "2"], capture_output=True, text=True,
+                          timeout=1200)
 
 
 def stored_results(out: Path) -> dict[str, dict]:

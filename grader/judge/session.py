@@ -174,7 +174,7 @@ def _is_grader_fault(exc: BaseException | None, answered: bool, when: str) -> bo
     return isinstance(exc, OWN_CODE_ERRORS)
 
 
-def pytest_args(suites: Path) -> list[str]:
+def pytest_args(suites: Path, only: list[str] | None = None) -> list[str]:
     """pytest's arguments for the hidden suites: their own ini file, and none of the plugins
     a hidden suite does not need (each costs every submission its start-up; the unraisable-
     exception plugin alone ran gc.collect several times per session)."""
@@ -182,7 +182,8 @@ def pytest_args(suites: Path) -> list[str]:
            "junitxml", "doctest", "setuponly", "setupplan", "stepwise", "logging",
            "faulthandler", "unraisableexception", "threadexception", "legacypath", "subtests"]
     disabled = [arg for name in off for arg in ("-p", f"no:{name}")]
-    return [str(suites), *disabled, "--import-mode=importlib", "--rootdir", str(suites),
+    targets = [str(suites / name) for name in only] if only else [str(suites)]
+    return [*targets, *disabled, "--import-mode=importlib", "--rootdir", str(suites),
             "-c", str(suites / "pytest.ini")]
 
 
@@ -190,7 +191,7 @@ _KEPT: dict = {"key": None, "before": set()}  # the suite modules this process k
 
 
 def run_suites(suites: Path, sandbox: Sandbox, submission: Path,
-               keep: str | None = None) -> list[dict]:
+               keep: str | None = None, only: list[str] | None = None) -> list[dict]:
     """Run every hidden suite under ``suites`` against ``sandbox``; return one record per test.
 
     Each record: ``{test, task, points, hint, outcome, kind, message}`` with outcome one of
@@ -198,7 +199,8 @@ def run_suites(suites: Path, sandbox: Sandbox, submission: Path,
     grader fault also has ``fault``, the suite file, test and error, for the instructor.
     With ``keep`` (the suites' hash) the imported suite modules stay loaded for the next
     submission (importing and rewriting them was a third of a submission's cost); another
-    hash, or none, loads them afresh. Raises GraderFault when the suites do not run at all.
+    hash, or none, loads them afresh. ``only`` names the exercise folders to run (an
+    nbgrader assignment's); default all. Raises GraderFault when the suites do not run.
     """
     plugin = JudgePlugin(sandbox, submission)
     plugin.suites = suites
@@ -208,7 +210,7 @@ def run_suites(suites: Path, sandbox: Sandbox, submission: Path,
             forget_modules(_KEPT["before"], Path(_KEPT["key"][0]))
         _KEPT.update(key=None, before=set(sys.modules))
     try:
-        code = pytest.main(pytest_args(suites), plugins=[plugin, CheapReports()])
+        code = pytest.main(pytest_args(suites, only), plugins=[plugin, CheapReports()])
     finally:
         if keep is None:
             forget_modules(_KEPT["before"], suites)
