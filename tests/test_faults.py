@@ -153,3 +153,16 @@ def test_version_and_help_are_plain():
                           capture_output=True, text=True, timeout=60, cwd=REPO).stdout
     assert "``" not in text and "default: ./grades" in text and "default:" in text
     assert "--isolation" in text and "none" in text and "debugging" in text
+
+
+def test_an_nbgrader_course_with_two_assignments_needs_one_named(tmp_path):
+    """Is a submitted/ tree holding ps0 and ps1 refused in one line (exit 2), never merged?"""
+    course = tmp_path / "course"
+    for assignment in ("ps0", "ps1"):
+        folder = course / "submitted" / "amy" / assignment
+        folder.mkdir(parents=True)
+        (folder / "ex01_toy.py").write_text(GOOD)
+    proc = grade(course, tmp_path / "out", TOY_SUITES)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert "ps0, ps1" in proc.stderr and "--assignment" in proc.stderr
+    assert "Traceback" not in proc.stderr
