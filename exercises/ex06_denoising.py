@@ -225,6 +225,17 @@ def crude_search(noisy, clean, n_steps, step=0.1, seed=0):
 # %% [markdown]
 # ## 4. The calculus way: the gradient of the error
 #
+# **The crude step is a finite difference in disguise.** Turning knob $(i, j)$ by $\delta$
+# and comparing errors measures
+#
+# $$\frac{E(W + \delta\,e_{ij}) - E(W)}{\delta} \approx \frac{\partial E}{\partial W_{ij}},$$
+#
+# a one-sided finite difference of *one* entry of the gradient. Keeping the change when the
+# error drops is a step downhill along that one coordinate, of a size you did not choose
+# by the slope. So the crude search is gradient descent that pays a full error evaluation
+# for each single partial derivative, and throws half of them away. The cell below checks it:
+# the sign of the crude difference agrees with the sign of that entry of the gradient.
+#
 # One gradient tells us, in one go, which way to turn **every** knob. Let
 # $R = W\tilde X - X$ (the residual, shape $(d, n)$), so $E = \frac{1}{dn}\sum_{i,j} R_{ij}^2$.
 # Which residuals does the knob $W_{kl}$ touch? $R_{ij} = \sum_m W_{im}\tilde X_{mj} - X_{ij}$
@@ -252,6 +263,21 @@ def mse_gradient(W, noisy, clean):
     """
     raise NotImplementedError("Task 6.4: The gradient of the mean squared error - not started yet. Replace this line with your code.")
 
+
+# %% [markdown]
+# The crude step as a finite difference: one knob, turned by $\delta = 10^{-4}$, against the
+# matching entry of your gradient.
+
+# %%
+if __name__ == "__main__":
+    with demo("this demo"):
+        W0 = np.ones((X_clean.shape[0], X_noisy.shape[0]))
+        G0 = mse_gradient(W0, X_noisy, X_clean)
+        for i, j in [(0, 0), (3, 7), (12, 24)]:
+            nudged = W0.copy()
+            nudged[i, j] += 1e-4
+            slope = (denoising_error(nudged, X_noisy, X_clean) - denoising_error(W0, X_noisy, X_clean)) / 1e-4
+            print(f"knob ({i:2d}, {j:2d}): finite difference {slope:+.5f}, gradient {G0[i, j]:+.5f}")
 
 # %% [markdown]
 # **How big a step?** Gradient descent repeats $W \leftarrow W - \eta\,\nabla E(W)$. Our error

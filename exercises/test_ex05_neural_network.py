@@ -415,3 +415,89 @@ def test_load_params_reads_npz(tmp_path):
                hint="with np.load(path) as data: return {k: data[k] for k in data.files}.")
     check_close("5.10", "load_params: values", got["W2"], W,
                 hint="copy each array out of the file.")
+
+
+# ---------------------------------------------------------------- 5.11 spurious features
+
+
+def _column_reader():
+    """A hand-made network that looks only at column 2: class 1 exactly when x2 > 0."""
+    return {"W1": np.array([[0.0, 0.0], [0.0, 0.0], [1.0, -1.0]]), "b1": np.zeros(2),
+            "W2": np.array([[0.0, 1.0], [1.0, 0.0]]), "b2": np.zeros(2)}
+
+
+@pytest.mark.task_5_11
+def test_permutation_drops_find_the_column_the_model_reads():
+    """For a network that reads only column 2, are the drops 0, 0 and exactly the accuracy
+    lost by scrambling column 2 with default_rng(seed).permutation(n)?"""
+    X = np.random.default_rng(21).normal(size=(200, 3))
+    y = (X[:, 2] > 0).astype(int)
+    perm = np.random.default_rng(5).permutation(200)
+    expected = [0.0, 0.0, 1.0 - np.mean((X[perm, 2] > 0) == y)]
+    check_close("5.11", "permutation_drops: a model that reads only column 2",
+                ex.permutation_drops(_column_reader(), X, y, seed=5), expected,
+                inputs={"n": 200, "seed": 5},
+                hint="accuracy on X minus accuracy on a copy whose column j is X[perm, j], "
+                     "one perm = np.random.default_rng(seed).permutation(n) for every column.")
+
+
+@pytest.mark.task_5_11
+def test_permutation_drops_leave_X_untouched():
+    """Is the caller's X the same after permutation_drops (the scrambling is done on a copy)?"""
+    X = np.random.default_rng(22).normal(size=(50, 3))
+    before = X.copy()
+    ex.permutation_drops(_column_reader(), X, (X[:, 2] > 0).astype(int), seed=1)
+    check_true("5.11", "permutation_drops: X left untouched", np.array_equal(X, before),
+               got=X, hint="scramble a copy: scrambled = X.copy(), then change scrambled.")
+
+
+# ---------------------------------------------------------------- 5.12 gradient noise
+
+
+def _noise_reference(G, b, n_draws, seed):
+    rng = np.random.default_rng(seed)
+    g = G.mean(axis=0)
+    return np.mean([np.sum((G[rng.choice(len(G), size=b, replace=False)].mean(axis=0) - g)
+                            ** 2) for _ in range(n_draws)])
+
+
+@pytest.mark.task_5_12
+def test_gradient_noise_exact_small_case():
+    """On 6 gradients of length 2, batch size 2, 5 draws, seed 3: is it the documented
+    average of ||g_B - g||^2, and is the input left untouched?"""
+    G = np.random.default_rng(31).normal(size=(6, 2))
+    before = G.copy()
+    check_close("5.12", "minibatch_gradient_noise: 6 gradients, batch size 2",
+                ex.minibatch_gradient_noise(G, 2, n_draws=5, seed=3),
+                _noise_reference(G, 2, 5, 3), inputs={"G": G, "n_draws": 5, "seed": 3},
+                hint="rng = np.random.default_rng(seed); each draw rng.choice(n, size=b, "
+                     "replace=False); average the squared length of (batch mean - full mean).")
+    check_true("5.12", "minibatch_gradient_noise: the gradients left untouched",
+               np.array_equal(G, before), got=G, hint="read the rows; never change them.")
+
+
+@pytest.mark.task_5_12
+def test_gradient_noise_falls_like_one_over_b():
+    """Over 3000 seeded draws, is the noise within 10% of sigma^2 / b * (n - b) / (n - 1) for
+    b = 1, 4, 16, and 0 for the full batch?"""
+    G = np.random.default_rng(32).normal(size=(64, 3))
+    sigma2 = np.mean(np.sum((G - G.mean(axis=0)) ** 2, axis=1))
+    for b in (1, 4, 16):
+        formula = sigma2 / b * (64 - b) / 63
+        check_close("5.12", f"minibatch_gradient_noise: batch size {b}",
+                    ex.minibatch_gradient_noise(G, b, n_draws=3000, seed=1), formula,
+                    rtol=0.1, inputs={"n": 64, "b": b},
+                    hint="the noise of a mean of b rows falls like 1/b; compare each batch "
+                         "mean with the mean of ALL rows.")
+    check_close("5.12", "minibatch_gradient_noise: the full batch", ex.minibatch_gradient_noise(
+        G, 64, n_draws=3, seed=1), 0.0, atol=1e-20, inputs={"n": 64, "b": 64},
+        hint="a batch of all n rows is the full gradient: no noise.")
+
+
+@pytest.mark.task_5_12
+@pytest.mark.parametrize("b", [0, 7])
+def test_gradient_noise_rejects_bad_batch_sizes(b):
+    """Is a batch size of 0, or more than the n = 6 gradients, refused with ValueError?"""
+    check_raises("5.12", f"minibatch_gradient_noise: batch size {b} of 6",
+                 ex.minibatch_gradient_noise, np.ones((6, 2)), b, exc=ValueError,
+                 hint="raise ValueError unless 1 <= batch_size <= n.")

@@ -15,8 +15,10 @@
 # 4. backpropagation through a two-layer network (task 5.6),
 # 5. the SGD step, minibatches, and the training loop (tasks 5.7 to 5.9),
 # 6. saving the trained knobs and using them on new data (task 5.10),
+# 7. finding the feature a model leans on (task 5.11), and measuring how the batch size
+#    sets the noise of a gradient (task 5.12),
 #
-# and finish with a warning about what a network actually learns.
+# with a warning, on the way, about what a network actually learns.
 #
 # Shapes, once and for all: `X` is `(n, d)` (one example per **row**), labels `y` are
 # integers in `0..K-1` of shape `(n,)`, a layer maps `(n, d_in)` to `(n, d_out)`.
@@ -619,3 +621,125 @@ if __name__ == "__main__":
 # Train and validation look perfect; the test set, where grass no longer tells you anything,
 # exposes the shortcut. The defence is not a better optimiser: it is data that breaks the
 # coincidence, and a test set that resembles the world the model will really meet.
+#
+# ### Task 5.11 (2 points): Which feature does the model lean on?
+#
+# Without a grass-free test set you can still ask the model. Scramble one feature: shuffle
+# column $j$ across the examples, so it keeps its values but loses its link with the label,
+# and measure how much accuracy drops. A model that ignores the feature loses nothing; a
+# model that leans on it falls towards guessing. Use one permutation,
+# `np.random.default_rng(seed).permutation(n)`, for every column, and leave `X` untouched
+# (scramble a copy).
+
+
+# %%
+def permutation_drops(params, X, y, seed=0):
+    r"""The accuracy lost when each feature is scrambled.
+
+    With ``perm = np.random.default_rng(seed).permutation(n)``, column j of a copy of ``X``
+    is replaced by ``X[perm, j]``; the drop for j is the accuracy of ``predict(params, X)``
+    minus the accuracy on that copy (accuracy: the fraction of predictions equal to ``y``).
+
+    Args:
+        params: the network's parameter dict (``W1``, ``b1``, ``W2``, ``b2``).
+        X: shape (n, d).  y: integer labels, shape (n,).  seed: seed of the permutation.
+    Returns:
+        float array of shape (d,): the drop for each column. ``X`` is left untouched.
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y)
+    perm = np.random.default_rng(seed).permutation(len(X))
+    base = np.mean(predict(params, X) == y)
+    drops = np.empty(X.shape[1])
+    for j in range(X.shape[1]):
+        scrambled = X.copy()
+        scrambled[:, j] = X[perm, j]
+        drops[j] = base - np.mean(predict(params, scrambled) == y)
+    return drops
+
+
+# %% [markdown]
+# Ask the grass model on its own *validation* set, which has the grass too: the drop for
+# the grass column gives the shortcut away before any grass-free data exists.
+
+# %%
+if __name__ == "__main__":
+    with demo("this demo"):
+        drops = permutation_drops(p_s, Xs_va, y_all[va], seed=0)
+        for name, drop in zip(("x", "y", "grass"), drops, strict=True):
+            print(f"scramble {name:>5}: accuracy drops by {drop:.3f}")
+
+# %% [markdown]
+# ## 11. Batch size and the noise of a gradient
+#
+# A minibatch gradient is an *estimate* of the full gradient $g = \frac1n\sum_i g_i$ (the
+# mean of the per-example gradients $g_i$). How far off is it? For a batch $B$ of $b$
+# examples drawn without replacement,
+#
+# $$\mathbb E\,\lVert g_B - g\rVert^2 = \frac{\sigma^2}{b}\cdot\frac{n-b}{n-1},
+# \qquad \sigma^2 = \frac1n\sum_i \lVert g_i - g\rVert^2 .$$
+#
+# Four times the batch, half the noise (in length): the noise falls like $1/\sqrt b$, while
+# the cost of a step grows like $b$. The full batch has no noise at all, and pays for it.
+#
+# ### Task 5.12 (2 points): How noisy is a minibatch gradient?
+#
+# Measure it. With `rng = np.random.default_rng(seed)`, draw `n_draws` batches, each
+# `rng.choice(n, size=batch_size, replace=False)`, and average $\lVert g_B - g\rVert^2$
+# over them. Refuse a batch size below 1 or above n with a `ValueError`, and leave the
+# gradients you are given untouched.
+
+
+# %%
+def minibatch_gradient_noise(per_example_grads, batch_size, n_draws=200, seed=0):
+    r"""The mean squared distance between a minibatch gradient and the full gradient.
+
+    Args:
+        per_example_grads: shape (n, p); row i is the gradient of example i's loss.
+        batch_size: b, from 1 to n.
+        n_draws: how many batches to draw.  seed: seed of ``np.random.default_rng``.
+    Returns:
+        the mean over the draws of :math:`\lVert g_B - g\rVert^2` (a float), where g is the
+        mean of all rows and :math:`g_B` the mean of the batch's rows.
+    Raises:
+        ValueError: if batch_size is not between 1 and n.
+    """
+    G = np.asarray(per_example_grads, dtype=float)
+    n = G.shape[0]
+    if not 1 <= batch_size <= n:
+        raise ValueError(f"batch_size must be between 1 and {n}, got {batch_size}")
+    g = G.mean(axis=0)
+    rng = np.random.default_rng(seed)
+    total = 0.0
+    for _ in range(n_draws):
+        idx = rng.choice(n, size=batch_size, replace=False)
+        total += float(np.sum((G[idx].mean(axis=0) - g) ** 2))
+    return total / n_draws
+
+
+# %% [markdown]
+# The per-example gradients of the network trained above, and the noise for batch sizes
+# from 1 to the whole training set, against the formula. On log-log axes the line has slope
+# $-1$ until $b$ nears $n$, where the correction $\frac{n-b}{n-1}$ pulls it down to zero.
+
+# %%
+if __name__ == "__main__":
+    with demo("this picture"):
+        rows = []
+        for i in range(len(tr)):
+            _, grads = mlp_loss_and_grads(params, X_all[tr][i:i + 1], y_all[tr][i:i + 1])
+            rows.append(np.concatenate([grads[k].ravel() for k in sorted(grads)]))
+        G = np.array(rows)
+        n = len(G)
+        sigma2 = np.mean(np.sum((G - G.mean(axis=0)) ** 2, axis=1))
+        sizes = [1, 2, 4, 8, 16, 32, 64, 128, 256]
+        measured = [minibatch_gradient_noise(G, b, n_draws=100) for b in sizes]
+        fig, ax = plt.subplots(figsize=(6, 3.5))
+        ax.loglog(sizes, measured, "o", label="measured")
+        b = np.array(sizes, dtype=float)
+        ax.loglog(b, sigma2 / b * (n - b) / (n - 1), label=r"$\sigma^2/b \cdot (n-b)/(n-1)$")
+        ax.set_xlabel("batch size b")
+        ax.set_ylabel(r"$E\,\|g_B - g\|^2$")
+        ax.legend()
+        ax.set_title("gradient noise against batch size")
+        show("ex05_figure_4")
