@@ -30,7 +30,7 @@ def test_one_number_has_many_spellings(value):
     (True, "returned bool, expected one number"),
     (None, "returned None, expected one number"),
     ("2.5", "returned str, expected one number"),
-    (np.array(1 + 2j), "complex numbers (complex128), expected real ones"),
+    (np.array(1 + 2j), "complex numbers (complex128), not real ones"),
     (np.float16(2.5), "float16, which is too coarse"),
     ([2.5], "returned list of length 1, expected one number"),
 ])
@@ -88,7 +88,7 @@ def test_float32_gets_a_float32_tolerance_float64_the_stated_one():
     assert close(as32, exact, rtol=1e-12)  # ...and need not
     assert not close(float(as32), exact, rtol=1e-12)  # the same digits as float64 must
     assert not close(np.float32(exact * (1 + 10 * FLOAT32_RTOL)), exact, rtol=1e-12)
-    with pytest.raises(AnswerTypeError, match="float32, this task asks for float64"):
+    with pytest.raises(AnswerTypeError, match="float32, but this task asks for float64"):
         close(as32, exact, rtol=1e-12, float64=True)
     arr = np.linspace(0.1, 1.0, 5)
     assert close(arr.astype(np.float32), arr, rtol=1e-12)

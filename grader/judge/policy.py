@@ -19,7 +19,7 @@ names the one it cannot accept, instead of failing with "your answer did not pas
   small values and pass a float32 answer in one task while another fails it).
 
 A wrong type or dtype raises :class:`AnswerTypeError`, whose message says what came back and
-what was expected ("returned ndarray of shape (2,), expected a tuple (mu_hat, sigma_hat)");
+what was expected ("returned dict of length 2, expected a tuple (mu_hat, sigma_hat)");
 the judge shows it after the check's question. Nothing of the hidden inputs or expected values
 is in it: only the type, dtype and shape of the learner's own answer and the documented form.
 
@@ -42,7 +42,7 @@ What your functions may return (the grader accepts every one of these):
 - "an array of shape (n, k)": a numpy array or nested lists of numbers of that shape.
 - float32 is fine unless a task asks for float64; it is compared to about 5 significant
   digits (float32 keeps about 7). float16 is too coarse. A wrong type, dtype or shape is
-  reported as such: "returned ndarray of shape (2,), expected a tuple (mu_hat, sigma_hat)"."""
+  reported as such: "returned dict of length 2, expected a tuple (mu_hat, sigma_hat)"."""
 
 
 class AnswerTypeError(Exception):
@@ -72,15 +72,15 @@ def describe(value) -> str:
 
 def _dtype_problem(dtype: np.dtype, *, float64: bool, allow_bool: bool = False) -> str | None:
     if dtype.kind == "b" and not allow_bool:
-        return "bool values (True/False), expected numbers"
+        return "bool values (True/False), not numbers"
     if dtype.kind == "c":
-        return f"complex numbers ({dtype.name}), expected real ones"
+        return f"complex numbers ({dtype.name}), not real ones"
     if dtype.kind not in "biuf":
-        return f"values of dtype {dtype.name}, expected numbers"
+        return f"values of dtype {dtype.name}, not numbers"
     if dtype == np.float16:
-        return "float16, which is too coarse for this task: use float64 (or float32)"
+        return "float16, which is too coarse: use float64 (or float32)"
     if float64 and dtype.kind == "f" and dtype != np.float64:
-        return f"{dtype.name}, this task asks for float64"
+        return f"{dtype.name}, but this task asks for float64"
     return None
 
 
@@ -101,7 +101,7 @@ def _scalar(got, what: str, *, float64: bool) -> tuple[float, np.dtype]:
         raise AnswerTypeError(f"returned {describe(arr)}, expected {what} (not an array)")
     problem = _dtype_problem(arr.dtype, float64=float64)
     if problem:
-        raise AnswerTypeError(f"returned {problem}; expected {what}")
+        raise AnswerTypeError(f"returned {problem} (expected {what})")
     return float(arr), arr.dtype
 
 
@@ -117,7 +117,7 @@ def fixed(got, names: tuple[str, ...]) -> list:
             raise AnswerTypeError(f"returned {describe(got)}, expected {form}")
         problem = _dtype_problem(got.dtype, float64=False)
         if problem:
-            raise AnswerTypeError(f"returned {problem}; expected {form}")
+            raise AnswerTypeError(f"returned {problem} (expected {form})")
         return list(got[i] for i in range(len(names)))
     if not isinstance(got, tuple | list) or len(got) != len(names):
         raise AnswerTypeError(f"returned {describe(got)}, expected {form}")
@@ -139,7 +139,7 @@ def array(got, shape: tuple[int, ...] | None = None, what: str = "an array", *,
         raise AnswerTypeError(f"returned {describe(got)}, expected {what}")
     problem = _dtype_problem(arr.dtype, float64=float64, allow_bool=allow_bool)
     if problem:
-        raise AnswerTypeError(f"returned {problem}; expected {what}")
+        raise AnswerTypeError(f"returned {problem} (expected {what})")
     if shape is not None and tuple(arr.shape) != tuple(shape):
         raise AnswerTypeError(f"returned an array of shape {tuple(arr.shape)}, expected "
                               f"{what} of shape {tuple(shape)}")
