@@ -113,12 +113,15 @@ def _one_line_stub(code: str, indent: str, task: Task, newline: str) -> str | No
     return stub_line(task, indent, newline)
 
 
-def convert(text: str, path: str | Path) -> Converted:
+def convert(text: str, path: str | Path, reveal: frozenset[str] = frozenset()) -> Converted:
     """Convert one solution file's text into the exercise text.
 
     Args:
         text: the solution file's text (line endings are kept as they are).
         path: the file's path, used in error messages and for the exercise number.
+        reveal: IDs of tasks whose solution stays in the text (a worked solution, shown
+            after the deadline with ``mlmath build --release DIR --reveal 5.3``); only the
+            marker lines go.
     Returns:
         the converted exercise.
     Raises:
@@ -157,6 +160,7 @@ def convert(text: str, path: str | Path) -> Converted:
     open_task: Task | None = None
     open_indent = ""
     open_newline = "\n"
+    kept: list[str] = []
     for i, line in enumerate(lines, start=1):
         content = line.rstrip("\r\n")
         if parse_header(content):
@@ -184,13 +188,17 @@ def convert(text: str, path: str | Path) -> Converted:
                       "with '# ### Task N.M (P points): Title' first")
             open_at, open_task = i, owner
             open_indent, open_newline = begin.group("indent"), _newline(line)
+            kept = []
             continue
         if end:
             if open_at is None:
                 error(i, "END SOLUTION without a matching BEGIN SOLUTION")
                 continue
             if open_task is not None:
-                out.append(stub_line(open_task, open_indent, open_newline))
+                if open_task.id in reveal:
+                    out.extend(kept)
+                else:
+                    out.append(stub_line(open_task, open_indent, open_newline))
                 regions.append((open_task.id, open_at, i))
             open_at = open_task = None
             continue
@@ -207,6 +215,8 @@ def convert(text: str, path: str | Path) -> Converted:
                 error(i, "'# SOLUTION' line has no task header above it")
                 continue
             stub = _one_line_stub(one.group("code"), one.group("indent"), current, _newline(line))
+            if stub is not None and current.id in reveal:
+                stub = f"{one.group('indent')}{one.group('code')}{_newline(line)}"
             if stub is None:
                 error(i, "'# SOLUTION' needs one whole statement on its line")
                 continue
@@ -215,6 +225,8 @@ def convert(text: str, path: str | Path) -> Converted:
             continue
         if open_at is None:
             out.append(line)
+        else:
+            kept.append(line)
     if open_at is not None:
         error(open_at, "unterminated solution region: BEGIN SOLUTION without END SOLUTION")
     owned = {task_id for task_id, _, _ in regions}
@@ -227,12 +239,14 @@ def convert(text: str, path: str | Path) -> Converted:
     return Converted(name, "".join(out), sorted(tasks.values(), key=lambda t: t.key), regions)
 
 
-def build_tree(solutions: Path, *, shown_as: str | None = None) -> dict[str, Converted]:
+def build_tree(solutions: Path, *, shown_as: str | None = None,
+               reveal: frozenset[str] = frozenset()) -> dict[str, Converted]:
     """Convert every ``exNN_*.py`` of ``solutions`` in memory.
 
     Args:
         solutions: the folder of solution files.
         shown_as: how to name that folder in error messages (default: the path as given).
+        reveal: task IDs whose worked solution stays in the text (see :func:`convert`).
     Returns:
         ``{file name: converted}``.
     Raises:
@@ -248,7 +262,7 @@ def build_tree(solutions: Path, *, shown_as: str | None = None) -> dict[str, Con
             errors.append(BuildError(shown, 1, f"not valid UTF-8 ({err.reason})"))
             continue
         try:
-            results[path.name] = convert(text, shown)
+            results[path.name] = convert(text, shown, reveal)
         except BuildFailed as failed:
             errors.extend(failed.errors)
     if errors:

@@ -71,8 +71,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.release is not None:
         from grader.release import ReleaseError, write_release
 
+        revealed = list(dict.fromkeys(args.reveal or []))
+        known = {t.id for conv in built.values() for t in conv.tasks}
+        unknown = [t for t in revealed if t not in known]
+        if unknown:
+            print(f"mlmath build: --reveal {', '.join(unknown)}: no such task (tasks: "
+                  f"{', '.join(sorted(known, key=lambda t: tuple(map(int, t.split('.')))))})",
+                  file=sys.stderr)
+            return 2
+        worked = build_tree(solutions, shown_as=_shown(solutions),
+                            reveal=frozenset(revealed)) if revealed else None
         try:
-            written = write_release(built, exercises, args.release, notebooks=args.notebooks)
+            written = write_release(built, exercises, args.release, notebooks=args.notebooks,
+                                    worked=worked, revealed=revealed)
         except (ReleaseError, RuntimeError) as err:
             print(f"mlmath build: {err}", file=sys.stderr)
             return 2
@@ -121,7 +132,11 @@ def add_build(sub: argparse._SubParsersAction) -> None:
                       help="write the learner bundle into DIR (new or empty folder, "
                            "or a previous bundle)")
     p.add_argument("--notebooks", action="store_true",
-                   help="also write .ipynb notebooks next to the .py files (jupytext)")
+                   help="also write .ipynb notebooks next to the .py files (jupytext); in a "
+                        "--release bundle, the notebooks instead of the .py files")
+    p.add_argument("--reveal", action="append", metavar="TASK",
+                   help="with --release, after the deadline: add the worked solution of "
+                        "TASK (e.g. 5.3; repeat for more) under worked/ in the bundle")
     p.set_defaults(func=cmd_build)
 
 

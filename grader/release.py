@@ -105,7 +105,8 @@ GLOSSARY = (
 )
 
 
-def readme(built: dict[str, Converted], *, notebooks: bool = False) -> str:
+def readme(built: dict[str, Converted], *, notebooks: bool = False,
+           revealed: list[str] | None = None) -> str:
     """The learner's front page: the order, the time, how to work and check, the tasks."""
     rows, order = [], []
     for conv in built.values():
@@ -135,6 +136,12 @@ Each exercise is one Python file, `exNN_<topic>.py`: prose, maths and pictures a
 functions for you to write. Edit it in any editor and run `python exNN_<topic>.py` to see
 the demos. **The `.py` file is the file you hand in**, and it is what the tests read."""
     glossary = "\n".join(f"- **{word}**: {meaning}." for word, meaning in GLOSSARY)
+    worked = ""
+    if revealed:
+        worked = ("\n## Worked solutions\n\nThe deadline has passed for "
+                  + ", ".join(f"Task {t}" for t in revealed)
+                  + ": their worked solutions are in `worked/`, one file per exercise, beside "
+                    "(never instead of) your own.\n")
     return f"""\
 # Maths for machine learning: exercises
 
@@ -192,7 +199,7 @@ hidden tests, so passing the public tests is a good sign, not a grade.
 ## Handing in
 
 Hand in your `exNN_<topic>{suffix}` files, one per exercise, as they are.
-
+{worked}
 ## Words you will meet
 
 {glossary}
@@ -204,10 +211,36 @@ Hand in your `exNN_<topic>{suffix}` files, one per exercise, as they are.
 """ + "\n".join(rows) + "\n"
 
 
-def bundle_files(built: dict[str, Converted], exercises: Path, *,
+def worked_files(worked: dict[str, Converted], revealed: list[str],
                  notebooks: bool = False) -> dict[str, bytes]:
-    """``{relative path: bytes}`` of the whole bundle, in memory."""
+    """``worked/exNN_name.py`` (and ``.ipynb``) for each exercise with a revealed task: the
+    exercise with those tasks' worked solutions in place, every other task still a stub, and
+    a first cell saying which tasks it shows. The learner's own file is never replaced."""
+    files: dict[str, bytes] = {}
+    for name, conv in worked.items():
+        mine = [t.id for t in conv.tasks if t.id in revealed]
+        if not mine:
+            continue
+        tasks = ", ".join(f"Task {t}" for t in mine)
+        head = (f"# %% [markdown]\n# **Worked solution of {tasks}**, released after the "
+                "deadline. Compare it with your own file; the other tasks are still stubs.\n\n")
+        text = head + conv.text
+        files[f"worked/{name}"] = text.encode("utf-8")
+        if notebooks:
+            from grader.build import to_notebook
+
+            files[f"worked/{name[:-3]}.ipynb"] = to_notebook(text).encode("utf-8")
+    return files
+
+
+def bundle_files(built: dict[str, Converted], exercises: Path, *,
+                 notebooks: bool = False, worked: dict[str, Converted] | None = None,
+                 revealed: list[str] | None = None) -> dict[str, bytes]:
+    """``{relative path: bytes}`` of the whole bundle, in memory (with ``worked`` and
+    ``revealed``, the worked solutions of the revealed tasks under ``worked/``)."""
     files = planned_files(built, notebooks=notebooks)
+    if worked and revealed:
+        files.update(worked_files(worked, revealed, notebooks))
     for name in ("conftest.py", "_feedback.py"):
         if not (exercises / name).is_file():
             raise ReleaseError(f"{exercises / name} is missing; the public tests need it")
@@ -234,7 +267,7 @@ def bundle_files(built: dict[str, Converted], exercises: Path, *,
     files["requirements.txt"] = (REQUIREMENTS + (NOTEBOOK_REQUIREMENTS if notebooks else "")
                                  + CHECK_REQUIREMENT).encode()
     files["pytest.ini"] = PYTEST_INI.encode()
-    files["README.md"] = readme(built, notebooks=notebooks).encode()
+    files["README.md"] = readme(built, notebooks=notebooks, revealed=revealed or []).encode()
     files[MARKER] = b"A learner bundle written by `mlmath build --release`.\n"
     for rel in files:
         if any(part in _FORBIDDEN for part in Path(rel).parts):
@@ -243,8 +276,12 @@ def bundle_files(built: dict[str, Converted], exercises: Path, *,
 
 
 def write_release(built: dict[str, Converted], exercises: Path, dest: Path, *,
-                  notebooks: bool = False) -> list[str]:
+                  notebooks: bool = False, worked: dict[str, Converted] | None = None,
+                  revealed: list[str] | None = None) -> list[str]:
     """Write the learner bundle into ``dest`` (new, empty, or a previous bundle, replaced).
+
+    ``worked`` (the build with ``revealed`` task IDs kept) adds their worked solutions under
+    ``worked/``: ``mlmath build --release DIR --reveal 5.3``, after the deadline.
 
     Returns:
         the relative paths written.
@@ -258,7 +295,8 @@ def write_release(built: dict[str, Converted], exercises: Path, dest: Path, *,
         if any(dest.iterdir()) and not (dest / MARKER).is_file():
             raise ReleaseError(f"{dest} is not empty and is not a previous learner bundle; "
                                "choose a new folder")
-    files = bundle_files(built, exercises, notebooks=notebooks)
+    files = bundle_files(built, exercises, notebooks=notebooks, worked=worked,
+                         revealed=revealed)
     dest.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     try:

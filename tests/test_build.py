@@ -257,3 +257,26 @@ def test_every_committed_exercise_has_a_solution():
     names = {p.name for p in SOLUTION_FILES}
     orphans = [p.name for p in EXERCISES.glob("ex[0-9][0-9]_*.py") if p.name not in names]
     assert orphans == []
+
+
+def test_reveal_keeps_the_revealed_tasks_solution_only():
+    """With reveal={'1.1'}, does Task 1.1's region (block and one-line forms) keep its code
+    without the markers, while Task 1.2 is still stubbed?"""
+    text = (
+        "# ### Task 1.1 (1 point): One\n"
+        "def one():\n"
+        "    # BEGIN SOLUTION\n"
+        "    return 1\n"
+        "    # END SOLUTION\n"
+        "rate = 0.5  # SOLUTION\n"
+        "# ### Task 1.2 (1 point): Two\n"
+        "def two():\n"
+        "    # BEGIN SOLUTION\n"
+        "    return 2\n"
+        "    # END SOLUTION\n"
+    )
+    conv = convert(text, "ex01_x.py", frozenset({"1.1"}))
+    assert "    return 1\n" in conv.text and "rate = 0.5\n" in conv.text
+    assert "SOLUTION" not in conv.text
+    assert 'raise NotImplementedError("Task 1.2: Two' in conv.text
+    assert "return 2" not in conv.text

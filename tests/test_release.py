@@ -264,3 +264,21 @@ def test_course_bundle_works_in_a_fresh_virtual_environment(course_bundle, tmp_p
     check = subprocess.run([str(python), "-c", "import grader"], capture_output=True, env=env,
                            cwd=tmp_path, check=False)
     assert check.returncode != 0  # the bundle ran without the instructor's package
+
+
+def test_reveal_adds_a_worked_solution_beside_the_learners_file(course, tmp_path, capsys):
+    """After the deadline, does --reveal 9.1 add worked/ex09_fixture.py with Task 9.1 solved
+    and 9.2 still a stub, leave the learner's exercise a stub, and say so in the README,
+    while an unknown task is refused (exit 2)?"""
+    dest = tmp_path / "bundle"
+    assert _release(course, dest, "--reveal", "9.1") == 0
+    worked = (dest / "worked" / "ex09_fixture.py").read_text()
+    assert "doubled_secret_value = 2 * np.asarray(x)" in worked
+    assert "BEGIN SOLUTION" not in worked and "END SOLUTION" not in worked
+    assert 'raise NotImplementedError("Task 9.2: Thrice' in worked
+    assert "Worked solution of Task 9.1" in worked
+    assert "doubled_secret_value" not in (dest / "ex09_fixture.py").read_text()
+    assert "worked solutions are in `worked/`" in (dest / "README.md").read_text()
+    assert _release(course, tmp_path / "other", "--reveal", "9.7") == 2
+    assert "--reveal 9.7: no such task" in capsys.readouterr().err
+    assert not (tmp_path / "other").exists()
