@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["TaskCheckFailed", "check_close", "check_not_used", "check_raises", "check_symbolic",
-           "check_true"]
+__all__ = ["TaskCheckFailed", "check_answer", "check_close", "check_not_used", "check_raises",
+           "check_symbolic", "check_true"]
 
 _LABEL_WIDTH = 7  # "input  ", "yours  ", "hint   " line up; "expected " is one wider.
 
@@ -428,3 +428,37 @@ def check_not_used(task: str, module: Any, *, forbid: tuple[str, ...],
               "task forbids", show_got=False, show_expected=False,
               hint="the task's text says which calls are off limits: the point is to write "
                    "that step yourself.")
+
+
+# --------------------------------------------------------------------------- check_answer
+
+
+def _normalised(answer: Any) -> str | None:
+    """A short answer as the fingerprint reads it: a whole number, or a lower-case letter."""
+    if isinstance(answer, bool | np.bool_):
+        return None
+    if isinstance(answer, str):
+        return answer.strip().strip("()").strip().lower()
+    if isinstance(answer, numbers.Number | np.generic):
+        value = float(answer)
+        return str(int(value)) if np.isfinite(value) and value == int(value) else repr(value)
+    return None
+
+
+def check_answer(question: str, answer: Any, fingerprint: str) -> None:
+    """Check a 'think it over' answer against the fingerprint of the right one (not graded).
+
+    An answer still ``...`` is skipped ("not answered yet").
+    """
+    __tracebackhide__ = True
+    import pytest
+
+    if answer is Ellipsis:
+        pytest.skip(f"Question {question}: not answered yet")
+    shown = _normalised(answer)
+    digest = hashlib.sha256(f"{question}:{shown}".encode()).hexdigest()[:16]
+    if shown is None or digest != fingerprint:
+        raise TaskCheckFailed(
+            f"Question {question}: {answer!r} is not it yet.\n"
+            + _line("hint", "answer with a whole number or the letter of one choice; read "
+                            "the text above the question again. (Not graded.)"))

@@ -273,6 +273,8 @@ def pytest_configure(config):
     if config.option.verbose <= 0:  # details on demand: pytest -v
         config.option.tbstyle = "no"
         config.option.reportchars = ""
+    config._mlmath_questions = {}
+    config.addinivalue_line("markers", "reflection: a 'think it over' question (not graded)")
     for task, (points, title, _) in config._mlmath_tasks.items():
         marker = "task_" + task.replace(".", "_")
         config.addinivalue_line("markers", f"{marker}: Task {task} ({points} points): {title}")
@@ -310,6 +312,14 @@ def pytest_runtest_call(item):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
+    if item.get_closest_marker("reflection") is not None:
+        if call.when == "call" or report.skipped:
+            exercise = re.sub(r"^test_|\.py$", "", Path(str(item.path)).name)
+            counts = item.config._mlmath_questions.setdefault(exercise, [0, 0, 0])
+            counts[0 if report.passed else 1 if report.failed else 2] += 1
+            if report.failed and call.excinfo is not None:
+                report.longrepr = str(call.excinfo.value)
+        return report
     if call.when != "call" or call.excinfo is None or report.outcome != "failed":
         if call.when == "call" and report.outcome == "passed":
             _record(item, "passed")
@@ -388,7 +398,8 @@ def table(config) -> list[str]:
     by_exercise: dict[str, list[str]] = {}
     for task, (_, _, exercise) in tasks.items():
         by_exercise.setdefault(exercise, []).append(task)
-    ran = {tasks[t][2] for t in status if t in tasks} | set(_broken)
+    questions = getattr(config, "_mlmath_questions", {})
+    ran = {tasks[t][2] for t in status if t in tasks} | set(_broken) | set(questions)
     out = []
     passed = points = total_points = total = 0
     for exercise in sorted(by_exercise):
@@ -402,6 +413,12 @@ def table(config) -> list[str]:
             out.append(f"{exercise}: {_broken[exercise]}")
             out.append(f"  Fix that line first: its {len(mine)} tasks were not tested; "
                        "the other exercises were.")
+            continue
+        right, wrong, open_ = questions.get(exercise, (0, 0, 0))
+        thought = (f"  think it over: {right} of {right + wrong + open_} answers right"
+                   + (f", {open_} not answered" if open_ else "") + " (not graded)")
+        if not any(t in status for t in mine):  # only its questions ran (pytest -m reflection)
+            out += [f"{exercise}:", thought]
             continue
         states = [status.get(t, "no public tests") for t in mine]
         done = [t for t, s in zip(mine, states, strict=True) if s == "passed"]
@@ -419,6 +436,8 @@ def table(config) -> list[str]:
                 out.append(f"  Task {task:<5} {state:<12} {title}")
         for note in NOTEBOOK_NOTES.get(exercise, []):
             out.append(f"  note: {note}")
+        if right or wrong:
+            out.append(thought)
     summary = (f"Public tests passed for {passed} of {total} tasks ({points} of {total_points} "
                "points). These are the public tests only: hidden tests run when your work "
                "is graded.")
@@ -431,7 +450,8 @@ def table(config) -> list[str]:
 
 def pytest_unconfigure(config):
     """The table comes last, after pytest's own summary line."""
-    if not getattr(config, "_mlmath_status", None) and not _broken:
+    if not (getattr(config, "_mlmath_status", None) or _broken
+            or getattr(config, "_mlmath_questions", None)):
         return
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if reporter is None:

@@ -690,3 +690,18 @@ if __name__ == "__main__":
         ax.legend()
         ax.set_title("gradient noise against batch size")
         show("ex05_figure_4")
+
+
+# %% [markdown]
+# ## Think it over
+#
+# Not graded: a few questions to check your picture of this exercise. Answer with a
+# number or the letter of your choice in the cell below; `pytest` tells you whether each
+# answer is right (the tests hold only a fingerprint of it, not the answer).
+#
+# - **5a.** With 360 training examples and batch size 32, how many SGD steps make one epoch?
+# - **5b.** To halve the typical length of the gradient noise, multiply the batch size by what?
+
+# %%
+answer_5a = ...
+answer_5b = ...

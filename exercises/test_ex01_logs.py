@@ -8,7 +8,7 @@ import ex01_logs as ex
 import numpy as np
 import pytest
 import sympy as sp
-from _feedback import check_close, check_not_used, check_symbolic, check_true
+from _feedback import check_answer, check_close, check_not_used, check_symbolic, check_true
 
 # ---------------------------------------------------------------- 1.1 log of a product
 
@@ -344,3 +344,20 @@ def test_no_forbidden_calls(task):
     """Does the task's code (and what it calls in your file) avoid the calls its text forbids?"""
     forbid, functions = FORBIDDEN[task]
     check_not_used(task, ex, forbid=forbid, functions=functions)
+
+
+# ---------------------------------------------------------------- think it over
+
+# Fingerprints of the answers (sha256 of 'question:answer'), so this file does not give
+# them away. Not graded; an unanswered question is skipped.
+QUESTIONS = {
+    "1a": "fe1dad8fae692338",
+    "1b": "f4da6f9c8336e39a",
+}
+
+
+@pytest.mark.reflection
+@pytest.mark.parametrize("question", sorted(QUESTIONS))
+def test_think_it_over(question):
+    """Is your answer to this question right (not graded)?"""
+    check_answer(question, getattr(ex, f"answer_{question}", ...), QUESTIONS[question])

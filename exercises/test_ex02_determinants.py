@@ -8,7 +8,7 @@ must not use them (the grader checks).
 import ex02_determinants as ex
 import numpy as np
 import pytest
-from _feedback import check_close, check_not_used, check_raises, check_true
+from _feedback import check_answer, check_close, check_not_used, check_raises, check_true
 
 RNG = np.random.default_rng(2024)
 A3 = np.array([[2.0, -1.0, 0.5], [1.0, 3.0, 2.0], [0.0, 4.0, -1.0]])
@@ -285,3 +285,20 @@ def test_no_forbidden_calls(task):
     """Does the task's code (and what it calls in your file) avoid the calls its text forbids?"""
     forbid, functions = FORBIDDEN[task]
     check_not_used(task, ex, forbid=forbid, functions=functions)
+
+
+# ---------------------------------------------------------------- think it over
+
+# Fingerprints of the answers (sha256 of 'question:answer'), so this file does not give
+# them away. Not graded; an unanswered question is skipped.
+QUESTIONS = {
+    "2a": "cb5b937a7aa4e330",
+    "2b": "05506541d3b756e6",
+}
+
+
+@pytest.mark.reflection
+@pytest.mark.parametrize("question", sorted(QUESTIONS))
+def test_think_it_over(question):
+    """Is your answer to this question right (not graded)?"""
+    check_answer(question, getattr(ex, f"answer_{question}", ...), QUESTIONS[question])

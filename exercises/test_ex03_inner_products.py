@@ -7,7 +7,7 @@ task shows up as "not started" and never as a failure of another task.
 import ex03_inner_products as ex
 import numpy as np
 import pytest
-from _feedback import check_close, check_not_used, check_raises, check_true
+from _feedback import check_answer, check_close, check_not_used, check_raises, check_true
 
 # ---------------------------------------------------------------- 3.1 norm
 
@@ -332,3 +332,20 @@ def test_no_forbidden_calls(task):
     """Does the task's code (and what it calls in your file) avoid the calls its text forbids?"""
     forbid, functions = FORBIDDEN[task]
     check_not_used(task, ex, forbid=forbid, functions=functions)
+
+
+# ---------------------------------------------------------------- think it over
+
+# Fingerprints of the answers (sha256 of 'question:answer'), so this file does not give
+# them away. Not graded; an unanswered question is skipped.
+QUESTIONS = {
+    "3a": "abc1cc06fed44180",
+    "3b": "19031a505eb49ca2",
+}
+
+
+@pytest.mark.reflection
+@pytest.mark.parametrize("question", sorted(QUESTIONS))
+def test_think_it_over(question):
+    """Is your answer to this question right (not graded)?"""
+    check_answer(question, getattr(ex, f"answer_{question}", ...), QUESTIONS[question])

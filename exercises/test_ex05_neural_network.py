@@ -7,7 +7,7 @@ are checked against central differences computed in float64 inside the tests.
 import ex05_neural_network as ex
 import numpy as np
 import pytest
-from _feedback import check_close, check_raises, check_true
+from _feedback import check_answer, check_close, check_raises, check_true
 
 
 def _central_grad(f, a, eps=1e-6):
@@ -501,3 +501,20 @@ def test_gradient_noise_rejects_bad_batch_sizes(b):
     check_raises("5.12", f"minibatch_gradient_noise: batch size {b} of 6",
                  ex.minibatch_gradient_noise, np.ones((6, 2)), b, exc=ValueError,
                  hint="raise ValueError unless 1 <= batch_size <= n.")
+
+
+# ---------------------------------------------------------------- think it over
+
+# Fingerprints of the answers (sha256 of 'question:answer'), so this file does not give
+# them away. Not graded; an unanswered question is skipped.
+QUESTIONS = {
+    "5a": "1b48c943752b282e",
+    "5b": "43fa9da332d25ec5",
+}
+
+
+@pytest.mark.reflection
+@pytest.mark.parametrize("question", sorted(QUESTIONS))
+def test_think_it_over(question):
+    """Is your answer to this question right (not graded)?"""
+    check_answer(question, getattr(ex, f"answer_{question}", ...), QUESTIONS[question])

@@ -7,7 +7,7 @@ gradient is checked against central differences computed in float64 inside the t
 import ex06_denoising as ex
 import numpy as np
 import pytest
-from _feedback import check_close, check_not_used, check_true
+from _feedback import check_answer, check_close, check_not_used, check_true
 
 
 def _problem(d_in=4, d_out=4, n=20, seed=0):
@@ -263,3 +263,20 @@ def test_no_forbidden_calls(task):
     """Does the task's code (and what it calls in your file) avoid the calls its text forbids?"""
     forbid, functions = FORBIDDEN[task]
     check_not_used(task, ex, forbid=forbid, functions=functions)
+
+
+# ---------------------------------------------------------------- think it over
+
+# Fingerprints of the answers (sha256 of 'question:answer'), so this file does not give
+# them away. Not graded; an unanswered question is skipped.
+QUESTIONS = {
+    "6a": "c3e903637f40bc1d",
+    "6b": "bc8251cb87120d17",
+}
+
+
+@pytest.mark.reflection
+@pytest.mark.parametrize("question", sorted(QUESTIONS))
+def test_think_it_over(question):
+    """Is your answer to this question right (not graded)?"""
+    check_answer(question, getattr(ex, f"answer_{question}", ...), QUESTIONS[question])

@@ -211,3 +211,35 @@ def test_a_forbidden_call_in_the_notebook_fails_its_task_publicly(tmp_path):
     assert "det_elimination: uses numpy.linalg.det (cell" in row[0]
     assert "which this task forbids" in row[0]
     assert all("not started" in t for t in rows if not t.startswith("Task 2.3 "))
+
+
+# The right answers of the 'think it over' questions; the public tests hold only fingerprints.
+ANSWERS = {"1a": "b", "1b": 2, "2a": 8, "2b": "c", "3a": -1, "3b": 3, "4a": 12, "4b": "b",
+           "5a": 12, "5b": 4, "6a": 625, "6b": "b"}
+
+
+def test_think_it_over_answers_are_checked_by_fingerprint(tmp_path):
+    """With the right answers filled in, do all questions pass (one line per exercise in the
+    table), does one wrong answer fail with the question named, and does no public test file
+    hold an answer in plain text?"""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    for path in exercise_files(SOLUTIONS):
+        text = path.read_text(encoding="utf-8")
+        for question, answer in ANSWERS.items():
+            text = text.replace(f"answer_{question} = ...", f"answer_{question} = {answer!r}")
+        (folder / path.name).write_text(text, encoding="utf-8")
+    ones = folder / "ex06_denoising.py"
+    ones.write_text(ones.read_text().replace("answer_6a = 625", "answer_6a = 624"))
+    env = ENV | {"MLMATH_EXERCISE_DIR": str(folder)}
+    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-m",
+                           "reflection", "-v"], cwd=ROOT / "exercises", env=env,
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 1
+    assert "11 passed" in done.stdout and "1 failed" in done.stdout, done.stdout[-3000:]
+    assert "Question 6a: 624 is not it yet." in done.stdout
+    table = _table(done.stdout)
+    assert "  think it over: 2 of 2 answers right (not graded)" in table
+    assert "  think it over: 1 of 2 answers right (not graded)" in table
+    tests = "".join(p.read_text() for p in (ROOT / "exercises").glob("test_ex*.py"))
+    assert "answer_6a = 625" not in tests and "625" not in tests.split("QUESTIONS")[-1]

@@ -455,3 +455,18 @@ if __name__ == "__main__":
 # - Two algorithms: Laplace ($n!$, a definition) and elimination ($n^3$, what libraries do).
 # - A log-determinant that survives $10^{\pm 400}$, the orientation test of computational
 #   geometry, the shoelace area, and the gradient $A^{-\top}$ of $\log|\det A|$.
+
+
+# %% [markdown]
+# ## Think it over
+#
+# Not graded: a few questions to check your picture of this exercise. Answer with a
+# number or the letter of your choice in the cell below; `pytest` tells you whether each
+# answer is right (the tests hold only a fingerprint of it, not the answer).
+#
+# - **2a.** For a 3x3 matrix $A$, $\det(2A)$ is how many times $\det A$?
+# - **2b.** A matrix maps the unit square onto a segment (a flat parallelogram). Its determinant is (a) negative, (b) 1, (c) 0.
+
+# %%
+answer_2a = ...
+answer_2b = ...

@@ -526,3 +526,18 @@ if __name__ == "__main__":
 # That is the whole idea behind every deep-learning framework: local derivatives beside the
 # forward code, a topological walk from the cost down, and a numerical check to keep
 # everyone honest. In exercise 5 you will do the same with whole matrices at once.
+
+
+# %% [markdown]
+# ## Think it over
+#
+# Not graded: a few questions to check your picture of this exercise. Answer with a
+# number or the letter of your choice in the cell below; `pytest` tells you whether each
+# answer is right (the tests hold only a fingerprint of it, not the answer).
+#
+# - **4a.** If $f'(g(x)) = 3$ and $g'(x) = 4$ at some $x$, what is $\frac{d}{dx} f(g(x))$ there?
+# - **4b.** Halve $h$: the error of a central difference shrinks about (a) 2 times, (b) 4 times, (c) 8 times.
+
+# %%
+answer_4a = ...
+answer_4b = ...

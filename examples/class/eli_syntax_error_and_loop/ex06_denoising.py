@@ -459,3 +459,18 @@ if __name__ == "__main__":
 #   That is the whole reason backpropagation (exercise 4) matters.
 # - The learning rate has a hard ceiling set by the curvature; a hair above it and gradient
 #   descent explodes instead of converging.
+
+
+# %% [markdown]
+# ## Think it over
+#
+# Not graded: a few questions to check your picture of this exercise. Answer with a
+# number or the letter of your choice in the cell below; `pytest` tells you whether each
+# answer is right (the tests hold only a fingerprint of it, not the answer).
+#
+# - **6a.** $W$ is $25 \times 25$. How many error evaluations does a one-entry-at-a-time finite-difference estimate of the whole gradient need (one per entry, besides $E(W)$ itself)?
+# - **6b.** The keep-it-if-it-helps step is (a) a step along the full gradient, (b) a finite-difference step along one coordinate, (c) a random restart.
+
+# %%
+answer_6a = ...
+answer_6b = ...

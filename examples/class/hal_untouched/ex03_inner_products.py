@@ -387,3 +387,18 @@ if __name__ == "__main__":
 # - Projections and Gram-Schmidt: the geometry behind least squares and QR.
 # - Gram matrices (plain and weighted) and a nearest-neighbour search, which is how
 #   embedding-based search and recommendation work.
+
+
+# %% [markdown]
+# ## Think it over
+#
+# Not graded: a few questions to check your picture of this exercise. Answer with a
+# number or the letter of your choice in the cell below; `pytest` tells you whether each
+# answer is right (the tests hold only a fingerprint of it, not the answer).
+#
+# - **3a.** The cosine similarity of a nonzero $u$ and $-2u$?
+# - **3b.** Gram-Schmidt on 5 vectors of $\mathbb R^3$ returns at most how many orthonormal vectors?
+
+# %%
+answer_3a = ...
+answer_3b = ...

@@ -459,3 +459,18 @@ if __name__ == "__main__":
 # - Derivatives of log-likelihoods, and maximum likelihood by setting them to zero.
 # - A loss (Dice) that can't be fooled by predicting the majority class everywhere, and a
 #   healthy suspicion of any loss that looks good too easily.
+
+
+# %% [markdown]
+# ## Think it over
+#
+# Not graded: a few questions to check your picture of this exercise. Answer with a
+# number or the letter of your choice in the cell below; `pytest` tells you whether each
+# answer is right (the tests hold only a fingerprint of it, not the answer).
+#
+# - **1a.** Multiply probabilities of 0.5 together. Roughly after how many factors does a float64 product underflow to exactly 0? (a) about 50, (b) about 1075, (c) about a million.
+# - **1b.** `log_sum_exp([1000.0, 1000.0]) - 1000` is the log of which whole number?
+
+# %%
+answer_1a = ...
+answer_1b = ...
