@@ -193,3 +193,30 @@ def test_every_hidden_test_asks_a_learner_safe_question(suite, node):
     assert doc.endswith("?") and len(doc) <= 240, doc
     assert not re.search(r"\[\s*-?\d", doc), doc  # no list of hidden inputs
     assert not re.search(r"\d\.\d{4,}", doc), doc  # no expected value in many digits
+
+
+def test_the_learners_line_is_checked_against_their_own_file(tmp_path):
+    """Is a reported line shown only if it names the call's own file and a line that file
+    has (a forged answer can show nothing else), and given per cell for a notebook?"""
+    from grader.judge.explain import CELL_MARK, NOTEBOOK_HEADER, CallContext, explain
+
+    (tmp_path / "ex01_logs.py").write_text("a = 1\nb = 2\nc = 3\n", encoding="utf-8")
+    ctx = CallContext(tmp_path, "ex01_logs", "log_product", "1.1", (), 3.0)
+
+    def message(**fields):
+        error = {"kind": "exception", "type": "ZeroDivisionError", **fields}
+        return explain(error, ctx, from_sandbox=True).message
+
+    assert message(file="ex01_logs.py", line=2) == (
+        "Task 1.1: `log_product` raised ZeroDivisionError on line 2 of ex01_logs.py.")
+    for forged in ({"file": "ex01_logs.py", "line": 99}, {"file": "../grader.py", "line": 2},
+                   {"file": "ex01_logs.py", "line": "2"}, {"file": "ex01_logs.py", "line": 0}):
+        assert "line" not in message(**forged), forged
+    (tmp_path / "ex01_logs.py").write_text(
+        f"{NOTEBOOK_HEADER}\n{CELL_MARK}1\nx = 1\n{CELL_MARK}4\ny = 1\nz = 1 / 0\n",
+        encoding="utf-8")
+    assert message(file="ex01_logs.py", line=6).endswith(
+        "raised ZeroDivisionError in code cell 4 of ex01_logs.ipynb, line 2.")
+    probe = CallContext(tmp_path, "ex01_logs", None, "5.10", (), 3.0)
+    text = explain({"kind": "exception", "type": "ValueError"}, probe, from_sandbox=True).message
+    assert "this check's own code raised ValueError" in text and "your code raised" not in text

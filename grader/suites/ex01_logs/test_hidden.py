@@ -87,7 +87,7 @@ def test_log_sum_exp_extreme_values(student):
              ([700.0, 710.0, 720.0], logsumexp([700.0, 710.0, 720.0]))]
     for x, expected in cases:
         got = scalar(student.log_sum_exp(np.array(x)))
-        assert np.isclose(got, expected, rtol=1e-12)
+        assert np.isclose(got, expected, rtol=1e-12, atol=0.0)
 
 
 @task("1.2", points=0.5, hint="with axis=None reduce over every entry of x (any shape) and "
@@ -122,7 +122,7 @@ def test_log_sum_exp_minus_infinity(student):
     x = np.array([[-np.inf, -np.inf], [0.0, 0.0], [-np.inf, 3.0]])
     got = array(student.log_sum_exp(x, axis=1), (3,), "an array with axis 1 removed")
     assert np.isneginf(got[0])
-    assert np.allclose(got[1:], [np.log(2.0), 3.0], rtol=1e-12)
+    assert np.allclose(got[1:], [np.log(2.0), 3.0], rtol=1e-12, atol=0.0)
 
 
 # ---------------------------------------------------------------- 1.3 Bernoulli log-likelihood
@@ -172,7 +172,7 @@ def test_bernoulli_many_float_labels(student):
     expected = np.sum(np.where(y == 1.0, np.log(p), np.log1p(-p)))
     got = scalar(student.bernoulli_log_likelihood(p, y))
     assert np.isfinite(got)
-    assert np.isclose(got, expected, rtol=1e-10)
+    assert np.isclose(got, expected, rtol=1e-10, atol=0.0)
 
 
 # ---------------------------------------------------------------- symbolic tasks 1.4 and 1.5
@@ -256,7 +256,7 @@ def test_gaussian_mle_degenerate_samples(student):
     for x in [np.array([2.5]), np.full(7, 0.1), np.full(5, 1e8 + 0.3)]:
         mu_hat, sigma_hat = (scalar(v) for v in fixed(student.gaussian_mle(x),
                                                       ("mu_hat", "sigma_hat")))
-        assert np.isclose(mu_hat, x[0], rtol=1e-12)
+        assert np.isclose(mu_hat, x[0], rtol=1e-12, atol=0.0)
         assert np.isfinite(sigma_hat)
         assert abs(sigma_hat) <= 1e-9 * max(1.0, abs(x[0]))
 
@@ -274,7 +274,7 @@ def test_categorical_random_logits(student):
         labels = rng.integers(0, k, size=n)
         expected = np.sum(log_softmax(z, axis=1)[np.arange(n), labels])
         got = scalar(student.categorical_log_likelihood(z, labels))
-        assert np.isclose(got, expected, rtol=1e-10)
+        assert np.isclose(got, expected, rtol=1e-10, atol=0.0)
 
 
 @task("1.7", points=0.5, hint="exp(1000) overflows and exp(-1000) underflows: subtract each "
@@ -288,7 +288,7 @@ def test_categorical_extreme_logits(student):
              ([[800.0, -800.0, 0.0], [0.0, 0.0, -900.0]], [1, 2], -1600.0 - 900.0 - np.log(2.0))]
     for z, labels, expected in cases:
         got = scalar(student.categorical_log_likelihood(np.array(z), np.array(labels)))
-        assert np.isclose(got, expected, rtol=1e-12)
+        assert np.isclose(got, expected, rtol=1e-12, atol=0.0)
 
 
 @task("1.7", points=0.5, hint="softmax ignores a constant added to a whole row, so a stable "
@@ -302,8 +302,8 @@ def test_categorical_shift_invariance(student):
     shift = np.array([[600.0], [-750.0], [1e4], [-1e4], [0.0]])
     a = scalar(student.categorical_log_likelihood(z, labels))
     b = scalar(student.categorical_log_likelihood(z + shift, labels))
-    assert np.isclose(a, np.sum(log_softmax(z, axis=1)[np.arange(5), labels]), rtol=1e-10)
-    assert np.isclose(b, a, rtol=1e-9)
+    assert np.isclose(a, np.sum(log_softmax(z, axis=1)[np.arange(5), labels]), rtol=1e-10, atol=0.0)
+    assert np.isclose(b, a, rtol=1e-9, atol=0.0)
 
 
 @task("1.7", points=0.5, hint="the result is one number <= 0 summed over every row; one class "
@@ -319,7 +319,7 @@ def test_categorical_edge_shapes(student):
     expected = np.sum(log_softmax(z, axis=1)[:, 3])
     got = scalar(student.categorical_log_likelihood(z, labels))
     assert got <= 0.0
-    assert np.isclose(got, expected, rtol=1e-12)
+    assert np.isclose(got, expected, rtol=1e-12, atol=0.0)
 
 
 # ---------------------------------------------------------------- 1.8 Dice loss
@@ -383,8 +383,8 @@ def test_dice_punishes_lazy_background(student):
     lazy = np.full(y.shape, 0.02)
     honest = np.where(y == 1.0, 0.8, 0.1)
     dl, dh = scalar(student.dice_loss(lazy, y)), scalar(student.dice_loss(honest, y))
-    assert np.isclose(dl, _dice(lazy, y), rtol=1e-5)
-    assert np.isclose(dh, _dice(honest, y), rtol=1e-5)
+    assert np.isclose(dl, _dice(lazy, y), rtol=1e-5, atol=0.0)
+    assert np.isclose(dh, _dice(honest, y), rtol=1e-5, atol=0.0)
     assert dh < dl
 
 
@@ -396,7 +396,7 @@ def test_dice_properties(student):
     p = rng.random((4, 5))
     q = rng.random((4, 5))
     a = scalar(student.dice_loss(p, q))
-    assert np.isclose(a, scalar(student.dice_loss(q, p)), rtol=1e-12)
-    assert np.isclose(a, scalar(student.dice_loss(p.ravel(), q.ravel())), rtol=1e-12)
+    assert np.isclose(a, scalar(student.dice_loss(q, p)), rtol=1e-12, atol=0.0)
+    assert np.isclose(a, scalar(student.dice_loss(p.ravel(), q.ravel())), rtol=1e-12, atol=0.0)
     assert 0.0 <= a <= 1.0
-    assert np.isclose(a, _dice(p, q), rtol=1e-5)
+    assert np.isclose(a, _dice(p, q), rtol=1e-5, atol=0.0)

@@ -65,11 +65,12 @@ def test_det_3x3_properties(student):
     rng = np.random.default_rng(202)
     A = rng.normal(size=(3, 3))
     d = _det(student, "det_3x3", A)
-    assert np.isclose(d, np.linalg.det(A), rtol=1e-10)
-    assert np.isclose(_det(student, "det_3x3", A[[1, 0, 2]]), -d, rtol=1e-10)
-    assert np.isclose(_det(student, "det_3x3", A[[0, 2, 1]]), -d, rtol=1e-10)
-    assert np.isclose(_det(student, "det_3x3", A.T), d, rtol=1e-10)
-    assert np.isclose(_det(student, "det_3x3", np.diag([2.0, -3.0, 0.5])), -3.0, rtol=1e-12)
+    assert np.isclose(d, np.linalg.det(A), rtol=1e-10, atol=0.0)
+    assert np.isclose(_det(student, "det_3x3", A[[1, 0, 2]]), -d, rtol=1e-10, atol=0.0)
+    assert np.isclose(_det(student, "det_3x3", A[[0, 2, 1]]), -d, rtol=1e-10, atol=0.0)
+    assert np.isclose(_det(student, "det_3x3", A.T), d, rtol=1e-10, atol=0.0)
+    assert np.isclose(_det(student, "det_3x3", np.diag([2.0, -3.0, 0.5])), -3.0, rtol=1e-12,
+                      atol=0.0)
     singular = np.array([A[0], A[1], A[0]])
     assert abs(_det(student, "det_3x3", singular)) <= 1e-12 * (1 + np.abs(A).max() ** 3)
 
@@ -103,12 +104,12 @@ def test_det_laplace_structured_matrices(student):
     """Is det_laplace right on triangular, permutation and zero-rich matrices?"""
     rng = np.random.default_rng(204)
     U = np.triu(rng.normal(size=(5, 5)))
-    assert np.isclose(_det(student, "det_laplace", U), np.prod(np.diag(U)), rtol=1e-10)
-    assert np.isclose(_det(student, "det_laplace", U.T), np.prod(np.diag(U)), rtol=1e-10)
+    assert np.isclose(_det(student, "det_laplace", U), np.prod(np.diag(U)), rtol=1e-10, atol=0.0)
+    assert np.isclose(_det(student, "det_laplace", U.T), np.prod(np.diag(U)), rtol=1e-10, atol=0.0)
     P = np.eye(5)[[3, 0, 4, 1, 2]]
-    assert np.isclose(_det(student, "det_laplace", P), np.linalg.det(P), rtol=1e-12)
+    assert np.isclose(_det(student, "det_laplace", P), np.linalg.det(P), rtol=1e-12, atol=0.0)
     S = np.array([[0, 0, 3, 0], [1, 0, 0, 2], [0, 4, 0, 0], [5, 0, 1, 6]], dtype=float)
-    assert np.isclose(_det(student, "det_laplace", S), np.linalg.det(S), rtol=1e-10)
+    assert np.isclose(_det(student, "det_laplace", S), np.linalg.det(S), rtol=1e-10, atol=0.0)
 
 
 @task("2.2", points=0.5, hint="the determinant is multiplicative and flips sign under a row "
@@ -119,10 +120,10 @@ def test_det_laplace_properties(student):
     for n in (4, 5):
         A, B = rng.normal(size=(n, n)), rng.normal(size=(n, n))
         da, db = _det(student, "det_laplace", A), _det(student, "det_laplace", B)
-        assert np.isclose(_det(student, "det_laplace", A @ B), da * db, rtol=1e-8)
+        assert np.isclose(_det(student, "det_laplace", A @ B), da * db, rtol=1e-8, atol=0.0)
         swapped = A.copy()
         swapped[[0, n - 1]] = swapped[[n - 1, 0]]
-        assert np.isclose(_det(student, "det_laplace", swapped), -da, rtol=1e-9)
+        assert np.isclose(_det(student, "det_laplace", swapped), -da, rtol=1e-9, atol=0.0)
 
 
 # ---------------------------------------------------------------- 2.3 elimination
@@ -156,7 +157,8 @@ def test_det_elimination_needs_pivoting(student):
     rng = np.random.default_rng(216)
     cases += [-np.abs(rng.normal(size=(n, n))) * 10.0 ** rng.integers(-8, 9) for n in (4, 6)]
     for A in cases:
-        assert np.isclose(_det(student, "det_elimination", A), np.linalg.det(A), rtol=1e-9)
+        assert np.isclose(_det(student, "det_elimination", A), np.linalg.det(A), rtol=1e-9,
+                          atol=0.0)
 
 
 @task("2.3", points=0.5, hint="if the whole column at and below the pivot is zero the matrix "
@@ -180,7 +182,7 @@ def test_det_elimination_copies_as_float(student):
     A = np.array([[0.0, 2.0, 1.0], [4.0, 1.0, 3.0], [1.0, 5.0, 2.0]])
     call = observe(student, "det_elimination", A)
     assert np.array_equal(call.args[0], A)  # compared here, with the test's own copy
-    assert np.isclose(float(call.returned), np.linalg.det(A), rtol=1e-10)
+    assert np.isclose(float(call.returned), np.linalg.det(A), rtol=1e-10, atol=0.0)
     M = np.array([[2, 7, 1], [3, 1, 4], [5, 2, 9]], dtype=np.int64)
     assert close(student.det_elimination(M), np.linalg.det(M), rtol=1e-10)
 
@@ -194,17 +196,22 @@ def test_det_elimination_rejects_non_square(student):
 
 
 @task("2.3", points=0.5, hint="the determinant is multiplicative, det(cA) = c^n det(A), and "
-      "det(A^T) = det(A): a wrong sign bookkeeping or pivot product breaks these.",
-      **T23)
+      "det(A^T) = det(A): a wrong sign bookkeeping or pivot product breaks these, and so "
+      "does calling a small pivot zero by an absolute threshold (only an exact zero column "
+      "means singular).", **T23)
 def test_det_elimination_properties(student):
-    """Do det(AB) = det(A) det(B), det(cA) = c^n det(A), det(A^T) = det(A) hold (6x6)?"""
+    """Do det(AB) = det(A) det(B), det(cA) = c^n det(A) for tiny and huge c, and
+    det(A^T) = det(A) hold (6x6)?"""
     rng = np.random.default_rng(208)
     A, B = rng.normal(size=(6, 6)), rng.normal(size=(6, 6))
     da, db = _det(student, "det_elimination", A), _det(student, "det_elimination", B)
-    assert np.isclose(da, np.linalg.det(A), rtol=1e-9)
-    assert np.isclose(_det(student, "det_elimination", A @ B), da * db, rtol=1e-8)
-    assert np.isclose(_det(student, "det_elimination", -2.0 * A), 64.0 * da, rtol=1e-9)
-    assert np.isclose(_det(student, "det_elimination", A.T), da, rtol=1e-9)
+    assert np.isclose(da, np.linalg.det(A), rtol=1e-9, atol=0.0)
+    assert np.isclose(_det(student, "det_elimination", A @ B), da * db, rtol=1e-8, atol=0.0)
+    assert np.isclose(_det(student, "det_elimination", -2.0 * A), 64.0 * da, rtol=1e-9, atol=0.0)
+    for c in (1e-12, 1e-8, 1e8):  # every scale the maths allows: no absolute thresholds
+        assert np.isclose(_det(student, "det_elimination", c * A), c**6 * da, rtol=1e-9,
+                          atol=0.0)
+    assert np.isclose(_det(student, "det_elimination", A.T), da, rtol=1e-9, atol=0.0)
 
 
 # ---------------------------------------------------------------- 2.4 slogdet
@@ -234,13 +241,13 @@ def test_slogdet_extreme_scales(student):
     for c in (1e3, 1e-3):
         sign, logabs = _slog(student, c * np.eye(n))
         assert sign == 1.0
-        assert np.isclose(logabs, n * np.log(c), rtol=1e-12)
+        assert np.isclose(logabs, n * np.log(c), rtol=1e-12, atol=0.0)
     rng = np.random.default_rng(210)
     A = 100.0 * (np.eye(200) + 0.05 * rng.normal(size=(200, 200)))  # det ~ 1e400
     sign, logabs = _slog(student, A)
     ref_sign, ref_log = np.linalg.slogdet(A)
     assert sign == ref_sign
-    assert np.isclose(logabs, ref_log, rtol=1e-9)
+    assert np.isclose(logabs, ref_log, rtol=1e-9, atol=0.0)
 
 
 @task("2.4", points=0.5, hint="the sign flips for every row swap AND for every negative pivot.",
@@ -383,10 +390,10 @@ def test_polygon_area_scales_by_det(student):
     t = np.sort(rng.uniform(0, 2 * np.pi, size=9))
     P = np.column_stack([np.cos(t), np.sin(t)]) * rng.uniform(0.5, 1.5, size=(9, 1))
     base = scalar(student.polygon_signed_area(P))
-    assert np.isclose(base, _area(P), rtol=1e-10)
+    assert np.isclose(base, _area(P), rtol=1e-10, atol=0.0)
     for A in (rng.normal(size=(2, 2)), np.array([[0.0, 1.0], [1.0, 0.0]])):
         mapped = scalar(student.polygon_signed_area(P @ A.T))
-        assert np.isclose(mapped, np.linalg.det(A) * base, rtol=1e-9)
+        assert np.isclose(mapped, np.linalg.det(A) * base, rtol=1e-9, atol=0.0)
 
 
 @task("2.6", points=0.5, hint="the area doesn't depend on where the polygon sits or on which "
@@ -395,7 +402,7 @@ def test_polygon_area_invariances(student):
     """Is the area unchanged by a far translation and by starting at another vertex?"""
     P = np.array([[0.0, 0.0], [4.0, 0.0], [5.0, 3.0], [2.0, 5.0], [-1.0, 2.0]])
     base = scalar(student.polygon_signed_area(P))
-    assert np.isclose(base, _area(P), rtol=1e-12)
+    assert np.isclose(base, _area(P), rtol=1e-12, atol=0.0)
     assert close(student.polygon_signed_area(P + np.array([1e3, -2e3])), base, rtol=1e-9)
     assert close(student.polygon_signed_area(np.roll(P, 2, axis=0)), base, rtol=1e-12)
 
@@ -445,7 +452,7 @@ def test_grad_logabsdet_diagonal(student):
     got = np.asarray(student.grad_logabsdet(D), dtype=float)
     assert np.allclose(got, np.diag([0.5, -2.0, 0.25]), rtol=1e-12, atol=1e-15)
     got1 = np.asarray(student.grad_logabsdet(np.array([[-8.0]])), dtype=float)
-    assert got1.shape == (1, 1) and np.isclose(got1[0, 0], -0.125, rtol=1e-12)
+    assert got1.shape == (1, 1) and np.isclose(got1[0, 0], -0.125, rtol=1e-12, atol=0.0)
 
 
 @task("2.7", points=0.5, hint="a singular matrix has no gradient of log|det| (it is -inf): raise "

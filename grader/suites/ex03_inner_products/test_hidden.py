@@ -51,7 +51,7 @@ def test_norm_random_vectors(student):
     rng = np.random.default_rng(301)
     for d in (1, 2, 9, 50):
         v = rng.normal(scale=3.0, size=d)
-        assert np.isclose(_norm(student, v), np.sqrt(np.sum(v * v)), rtol=1e-12)
+        assert np.isclose(_norm(student, v), np.sqrt(np.sum(v * v)), rtol=1e-12, atol=0.0)
 
 
 @task("3.1", points=0.5, hint="(1e200)**2 overflows to inf: divide by s = max|v_i| first, take "
@@ -63,7 +63,7 @@ def test_norm_huge_entries(student):
     for v, expected in cases:
         got = _norm(student, v)
         assert np.isfinite(got)
-        assert np.isclose(got, expected, rtol=1e-12)
+        assert np.isclose(got, expected, rtol=1e-12, atol=0.0)
 
 
 @task("3.1", points=0.5, hint="(1e-200)**2 underflows to 0, so a nonzero vector would get "
@@ -75,7 +75,7 @@ def test_norm_tiny_entries(student):
     for v, expected in cases:
         got = _norm(student, v)
         assert got > 0.0
-        assert np.isclose(got, expected, rtol=1e-9)
+        assert np.isclose(got, expected, rtol=1e-9, atol=0.0)
 
 
 @task("3.1", points=0.5, hint="the zero vector has length 0.0 (don't divide by s = 0); "
@@ -88,7 +88,7 @@ def test_norm_zero_and_properties(student):
     rng = np.random.default_rng(302)
     u, v = rng.normal(size=(2, 6))
     nu, nv = _norm(student, u), _norm(student, v)
-    assert np.isclose(_norm(student, -2.5 * u), 2.5 * nu, rtol=1e-12)
+    assert np.isclose(_norm(student, -2.5 * u), 2.5 * nu, rtol=1e-12, atol=0.0)
     assert _norm(student, u + v) <= nu + nv + 1e-12
 
 
@@ -144,7 +144,7 @@ def test_cosine_huge_and_tiny_entries(student):
              ([1e300, 0.0], [1e-300, 1e-300], r2), ([2e250, -2e250], [-1.0, 1.0], -1.0)]
     for u, v, expected in cases:
         got = scalar(student.cosine_similarity(np.array(u), np.array(v)))
-        assert np.isclose(got, expected, rtol=1e-12)
+        assert np.isclose(got, expected, rtol=1e-12, atol=0.0)
     rng = np.random.default_rng(305)
     u, v = rng.normal(size=(2, 5))
     assert close(student.cosine_similarity(1e180 * u, 1e-180 * v), _cos(u, v), rtol=1e-10,
@@ -216,7 +216,7 @@ def test_project_properties(student):
     assert abs(np.dot(u - p, v)) <= 1e-12 * np.linalg.norm(u) * np.linalg.norm(v)
     assert np.allclose(np.asarray(student.project(u, -7.0 * v), dtype=float), p, rtol=1e-10,
                        atol=1e-13)
-    assert np.allclose(np.asarray(student.project(v, v), dtype=float), v, rtol=1e-12)
+    assert np.allclose(np.asarray(student.project(v, v), dtype=float), v, rtol=1e-12, atol=0.0)
 
 
 @task("3.4", points=0.5, hint="there is no line to project onto when v is the zero vector: "
@@ -238,10 +238,10 @@ def test_project_perpendicular_and_nearly_parallel(student):
     v = np.array([3.0, 4.0, 12.0])
     u = 2.0 * v + np.array([1e-9, 0.0, 0.0])
     got = np.asarray(student.project(u, v), dtype=float)
-    assert np.allclose(got, np.dot(u, v) / np.dot(v, v) * v, rtol=1e-12)
+    assert np.allclose(got, np.dot(u, v) / np.dot(v, v) * v, rtol=1e-12, atol=0.0)
     big = np.asarray(student.project(np.array([1e100, 1e100]), np.array([1e-5, 0.0])),
                      dtype=float)
-    assert np.allclose(big, [1e100, 0.0], rtol=1e-12)
+    assert np.allclose(big, [1e100, 0.0], rtol=1e-12, atol=0.0)
 
 
 # ---------------------------------------------------------------- 3.5 Gram-Schmidt
@@ -344,7 +344,7 @@ def test_gram_schmidt_keeps_input_and_single_column(student):
     Q = np.asarray(call.returned, dtype=float)
     assert np.allclose(Q.T @ Q, np.eye(2), atol=1e-12)
     Q1 = _gs(student, np.array([[3.0], [0.0], [-4.0]]))
-    assert np.allclose(Q1[:, 0], [0.6, 0.0, -0.8], rtol=1e-12)
+    assert np.allclose(Q1[:, 0], [0.6, 0.0, -0.8], rtol=1e-12, atol=0.0)
 
 
 # ---------------------------------------------------------------- 3.6 Gram matrix

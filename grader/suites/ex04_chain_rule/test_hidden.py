@@ -188,10 +188,10 @@ def test_backprop_random_networks(student):
 def test_backprop_zero_gradient_cases(student):
     """Are the gradients exactly zero where a factor of the chain is zero?"""
     L, g1, g2 = _three_numbers(student.backprop_scalar_net(0.0, 0.3, 1.7, -0.8))
-    assert abs(g1) < 1e-15 and np.isclose(g2, _net_reference(0.0, 0.3, 1.7, -0.8)[2])
+    assert abs(g1) < 1e-15 and np.isclose(g2, _net_reference(0.0, 0.3, 1.7, -0.8)[2], atol=0.0)
     L, g1, g2 = _three_numbers(student.backprop_scalar_net(1.4, 0.9, 0.0, 2.0))
-    assert abs(g2) < 1e-15 and np.isclose(L, 0.5 * 0.4**2, rtol=1e-12)
-    assert np.isclose(g1, _net_reference(1.4, 0.9, 0.0, 2.0)[1], rtol=1e-10)
+    assert abs(g2) < 1e-15 and np.isclose(L, 0.5 * 0.4**2, rtol=1e-12, atol=0.0)
+    assert np.isclose(g1, _net_reference(1.4, 0.9, 0.0, 2.0)[1], rtol=1e-10, atol=0.0)
     L, g1, g2 = _three_numbers(student.backprop_scalar_net(0.6, 0.5, 0.0, 3.0))
     assert abs(L) < 1e-15 and abs(g1) < 1e-15 and abs(g2) < 1e-15
 
@@ -302,8 +302,8 @@ def test_mul_same_value_twice(student):
     there)?"""
     for a0, g, ga in [(1.25, 1.0, 0.0), (-0.7, 2.5, 0.0), (3.0, -0.5, 1.5)]:
         data, grad = student.probe(_mul_square_probe, a0, g, ga)
-        assert np.isclose(data, a0 * a0, rtol=1e-12)
-        assert np.isclose(grad, ga + 2 * a0 * g, rtol=1e-12)
+        assert np.isclose(data, a0 * a0, rtol=1e-12, atol=0.0)
+        assert np.isclose(grad, ga + 2 * a0 * g, rtol=1e-12, atol=0.0)
 
 
 @task("4.4", points=0.5, hint="wrap a plain number first (Value(other)) so both a * 3 and "
@@ -537,7 +537,7 @@ def test_backward_shared_node_runs_once_when_complete(student):
     """Does a node used three times run its _backward exactly once, with its full grad?"""
     calls, leaf = student.probe(_backward_order_probe)
     assert calls == [1.5 - 1.0 + 1.0]
-    assert np.isclose(leaf, 2.0 * 1.5, rtol=1e-12)
+    assert np.isclose(leaf, 2.0 * 1.5, rtol=1e-12, atol=0.0)
 
 
 @task("4.6", points=0.75, hint="every node, however deep, must appear once in the order; the "
@@ -548,7 +548,7 @@ def test_backward_deep_and_wide_graphs(student):
     right?"""
     chain, leaves = student.probe(_backward_deep_probe, 150, 40)
     factors = [1.0 + 0.01 * (i % 3) for i in range(150)]
-    assert np.isclose(chain, np.prod(factors) + 1.0, rtol=1e-12)
+    assert np.isclose(chain, np.prod(factors) + 1.0, rtol=1e-12, atol=0.0)
     expected = np.ones(40)
     expected[2] = 3.0
     assert _close(leaves, expected, rtol=1e-12)

@@ -263,7 +263,7 @@ def test_cross_entropy_random_loss(student):
         z = rng.normal(scale=3.0, size=(n, K))
         y = rng.integers(0, K, size=n)
         loss, _ = _loss_and_grad(student.softmax_cross_entropy(z, y))
-        assert np.isclose(loss, _ce(z, y), rtol=1e-10)
+        assert np.isclose(loss, _ce(z, y), rtol=1e-10, atol=0.0)
 
 
 @task("5.5", points=0.5, hint="dlogits = (softmax(z) - one_hot(y)) / n, shape (n, K).")
@@ -285,7 +285,7 @@ def test_cross_entropy_huge_logits(student):
     y = np.array([2, 0])
     loss, dz = _loss_and_grad(student.softmax_cross_entropy(z, y))
     assert np.isfinite(loss) and np.all(np.isfinite(dz))
-    assert np.isclose(loss, (2e4 + np.log(2.0)) / 2, rtol=1e-12)
+    assert np.isclose(loss, (2e4 + np.log(2.0)) / 2, rtol=1e-12, atol=0.0)
     assert _close(dz, [[0.5, 0.0, -0.5], [-0.25, 0.25, 0.0]], rtol=1e-12, atol=1e-15)
 
 
@@ -300,7 +300,7 @@ def test_cross_entropy_mean_over_rows(student):
     loss1, dz1 = _loss_and_grad(student.softmax_cross_entropy(z, y))
     loss2, dz2 = _loss_and_grad(student.softmax_cross_entropy(np.vstack([z, z]),
                                                               np.concatenate([y, y])))
-    assert np.isclose(loss1, loss2, rtol=1e-12)
+    assert np.isclose(loss1, loss2, rtol=1e-12, atol=0.0)
     assert _close(dz2, np.vstack([dz1, dz1]) / 2, rtol=1e-12, atol=1e-15)
     assert _close(dz1, _ce_grad(z, y), rtol=1e-10, atol=1e-15)
     assert _close(dz1.sum(axis=1), np.zeros(4), atol=1e-15)
@@ -360,7 +360,7 @@ def test_mlp_loss_value_and_grad_shapes(student):
     for seed in (506, 516):
         params, X, y = _small_net(seed)
         loss, grads = _mlp_answer(student, params, X, y)
-        assert np.isclose(loss, _net_loss(params, X, y), rtol=1e-10)
+        assert np.isclose(loss, _net_loss(params, X, y), rtol=1e-10, atol=0.0)
         assert all(grads[k].shape == params[k].shape for k in _KEYS)
 
 
@@ -406,7 +406,7 @@ def test_mlp_huge_logits_stay_finite(student):
     params, X, y = _small_net(546, scale2=1000.0)
     loss, grads = _mlp_answer(student, params, X, y)
     assert np.isfinite(loss) and all(np.all(np.isfinite(g)) for g in grads.values())
-    assert np.isclose(loss, _net_loss(params, X, y), rtol=1e-10)
+    assert np.isclose(loss, _net_loss(params, X, y), rtol=1e-10, atol=0.0)
     ref = _net_grads(params, X, y)
     for k in _KEYS:
         assert _close(grads[k], ref[k], rtol=1e-8, atol=1e-10)

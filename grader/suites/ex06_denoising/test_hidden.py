@@ -182,9 +182,9 @@ def test_crude_search_bookkeeping(student):
     noisy, clean = _problem(d_in=9, n=25, seed=623)
     W, errors = _pair(student.crude_search(noisy, clean, 150, 0.2, 8))
     assert errors.shape == (151,)
-    assert np.isclose(errors[0], _mse(np.ones((9, 9)), noisy, clean), rtol=1e-12)
+    assert np.isclose(errors[0], _mse(np.ones((9, 9)), noisy, clean), rtol=1e-12, atol=0.0)
     assert np.all(np.diff(errors) <= 0)
-    assert np.isclose(errors[-1], _mse(W, noisy, clean), rtol=1e-10)
+    assert np.isclose(errors[-1], _mse(W, noisy, clean), rtol=1e-10, atol=0.0)
     W0, errors0 = _pair(student.crude_search(noisy, clean, 0, 0.2, 8))
     assert errors0.shape == (1,) and np.array_equal(W0, np.ones((9, 9)))
 
@@ -272,7 +272,7 @@ def test_max_stable_learning_rate_values(student):
         got = (student.max_stable_learning_rate(noisy) if d_out is None
                else student.max_stable_learning_rate(noisy, d_out))
         assert np.ndim(got) == 0
-        assert np.isclose(float(got), _rate_reference(noisy, d_out), rtol=1e-9)
+        assert np.isclose(float(got), _rate_reference(noisy, d_out), rtol=1e-9, atol=0.0)
 
 
 @task("6.5", points=0.5, hint="the rate is d_out * n / lam_max: it grows in proportion to d_out "
@@ -350,7 +350,7 @@ def test_gradient_descent_converges_non_square(student):
     W, errors = _pair(student.gradient_descent(noisy, clean, 400, lr))
     W_best = np.linalg.lstsq(noisy.T, clean.T, rcond=None)[0].T
     assert W.shape == (3, 6) and errors.shape == (401,)
-    assert np.isclose(_mse(W, noisy, clean), _mse(W_best, noisy, clean), rtol=1e-4)
+    assert np.isclose(_mse(W, noisy, clean), _mse(W_best, noisy, clean), rtol=1e-4, atol=0.0)
     assert np.all(np.diff(errors) <= 1e-12 * np.abs(errors[:-1]))
 
 
@@ -412,4 +412,4 @@ def test_least_squares_is_the_minimum(student):
     for _ in range(10):
         assert best <= _mse(W + 1e-3 * rng.normal(size=W.shape), noisy, clean)
     ref = np.linalg.lstsq(noisy.T, clean.T, rcond=None)[0].T
-    assert np.isclose(best, _mse(ref, noisy, clean), rtol=1e-10)
+    assert np.isclose(best, _mse(ref, noisy, clean), rtol=1e-10, atol=0.0)
