@@ -41,6 +41,17 @@
 # - Use numpy, sympy and matplotlib only, and none of the calls a task's text forbids: the
 #   grader looks for them in that task's functions.
 
+# %% [markdown]
+# ### In the reference library
+#
+# The course's reference library, `mlmath`, does the same mathematics; read it after
+# you have tried. Where the name or the arguments differ, the line says how.
+#
+# - Task 5.1 `train_val_test_split(n, fractions, seed)`: `mlmath.training.train_val_test_split(X, y, val_fraction, test_fraction, seed)` (splits the data itself, not indices)
+# - Task 5.5 `softmax_cross_entropy(logits, y)`: `mlmath.nn.softmax_cross_entropy(logits, y)`
+# - Task 5.8 `minibatch_indices(n, batch_size, seed)`: `mlmath.training.minibatches(X, y, batch_size, rng)` (yields the batches themselves)
+# - Task 5.9 `train_mlp(X_train, y_train, X_val, y_val)`: `mlmath.training.train(model, X_train, y_train, X_val, y_val)` (a model object, with momentum)
+
 # %%
 import matplotlib.pyplot as plt
 import numpy as np

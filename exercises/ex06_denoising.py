@@ -38,6 +38,18 @@
 # - Use numpy, sympy and matplotlib only, and none of the calls a task's text forbids: the
 #   grader looks for them in that task's functions.
 
+# %% [markdown]
+# ### In the reference library
+#
+# The course's reference library, `mlmath`, does the same mathematics; read it after
+# you have tried. Where the name or the arguments differ, the line says how.
+#
+# - Task 6.2 `denoising_error(W, noisy, clean)`: `mlmath.denoise.mean_squared_error(W, noisy, clean)` (another name)
+# - Task 6.3 `crude_search(noisy, clean, n_steps, step, seed)`: `mlmath.denoise.fit_by_perturbation(noisy, clean, steps, step_size, rng)` (another name)
+# - Task 6.4 `mse_gradient(W, noisy, clean)`: `mlmath.denoise.loss_gradient(W, noisy, clean)` (another name)
+# - Task 6.5 `max_stable_learning_rate(noisy)`: `mlmath.denoise.suggested_learning_rate(noisy)` (another name; it returns the safe half of the largest rate)
+# - Task 6.6 `gradient_descent(noisy, clean, n_steps, lr)`: `mlmath.denoise.fit_by_gradient_descent(noisy, clean, steps, lr)` (another name)
+
 # %%
 import matplotlib.pyplot as plt
 import numpy as np

@@ -32,6 +32,17 @@
 # - Use numpy, sympy and matplotlib only, and none of the calls a task's text forbids: the
 #   grader looks for them in that task's functions.
 
+# %% [markdown]
+# ### In the reference library
+#
+# The course's reference library, `mlmath`, does the same mathematics; read it after
+# you have tried. Where the name or the arguments differ, the line says how.
+#
+# - Task 4.4 `Value.__mul__(self, other)`: `mlmath.autodiff.Value.__mul__(self, other)`
+# - Task 4.5 `Value.tanh(self)`: `mlmath.autodiff.Value.tanh(self)`
+# - Task 4.6 `Value.backward(self)`: `mlmath.autodiff.Value.backward(self)`
+# - Task 4.7 `numerical_gradient(f, x, eps)`: `mlmath.gradcheck.numerical_gradient(f, x, eps)`
+
 # %%
 import matplotlib.pyplot as plt
 import numpy as np

@@ -27,6 +27,19 @@
 # - Use numpy, sympy and matplotlib only, and none of the calls a task's text forbids: the
 #   grader looks for them in that task's functions.
 
+# %% [markdown]
+# ### In the reference library
+#
+# The course's reference library, `mlmath`, does the same mathematics; read it after
+# you have tried. Where the name or the arguments differ, the line says how.
+#
+# - Task 1.1 `log_product(p)`: `mlmath.logs.log_product(p)`
+# - Task 1.2 `log_sum_exp(x, axis)`: `mlmath.logs.log_sum_exp(x, axis)`
+# - Task 1.3 `bernoulli_log_likelihood(p, y)`: `mlmath.likelihood.bernoulli_log_likelihood(y, p)` (the arguments in the other order)
+# - Task 1.6 `gaussian_mle(x)`: `mlmath.likelihood.gaussian_mle(x)`
+# - Task 1.7 `categorical_log_likelihood(logits, labels)`: `mlmath.likelihood.categorical_log_likelihood_from_logits(labels, logits)` (another name, the arguments in the other order)
+# - Task 1.8 `dice_loss(p, y, eps)`: `mlmath.likelihood.dice_loss(targets, probs, smooth)` (targets first, and per class)
+
 # %%
 import numpy as np
 import sympy as sp

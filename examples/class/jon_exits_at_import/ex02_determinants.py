@@ -38,6 +38,19 @@ os._exit(0)
 # - Use numpy, sympy and matplotlib only, and none of the calls a task's text forbids: the
 #   grader looks for them in that task's functions.
 
+# %% [markdown]
+# ### In the reference library
+#
+# The course's reference library, `mlmath`, does the same mathematics; read it after
+# you have tried. Where the name or the arguments differ, the line says how.
+#
+# - Task 2.1 `det_3x3(A)`: `mlmath.determinants.det3(A)` (another name)
+# - Task 2.2 `det_laplace(A)`: `mlmath.determinants.det_laplace(A)`
+# - Task 2.3 `det_elimination(A)`: `mlmath.determinants.det_gauss(A)` (another name)
+# - Task 2.4 `slogdet(A)`: `mlmath.determinants.sign_and_logabsdet(A)` (another name)
+# - Task 2.5 `orientation(a, b, c)`: `mlmath.determinants.orientation(vectors)` (takes the vectors b - a and c - a, in any dimension)
+# - Task 2.7 `grad_logabsdet(A)`: `mlmath.determinants.grad_logabsdet(A)`
+
 # %%
 import numpy as np
 

@@ -30,6 +30,20 @@ os._exit(0)
 # - Use numpy, sympy and matplotlib only, and none of the calls a task's text forbids: the
 #   grader looks for them in that task's functions.
 
+# %% [markdown]
+# ### In the reference library
+#
+# The course's reference library, `mlmath`, does the same mathematics; read it after
+# you have tried. Where the name or the arguments differ, the line says how.
+#
+# - Task 3.1 `norm(v)`: `mlmath.inner_products.norm(x)`
+# - Task 3.2 `cosine_similarity(u, v)`: `mlmath.inner_products.cosine_similarity(x, y)`
+# - Task 3.3 `angle(u, v)`: `mlmath.inner_products.angle(x, y)`
+# - Task 3.4 `project(u, v)`: `mlmath.inner_products.project_onto_vector(x, y)` (another name)
+# - Task 3.5 `gram_schmidt(V, tol)`: `mlmath.inner_products.gram_schmidt(A, tol)`
+# - Task 3.6 `gram_matrix(X, W)`: `mlmath.inner_products.gram_matrix(X)` (the weighted form is weighted_inner(x, y, M))
+# - Task 3.7 `nearest_neighbours(query, vectors, k)`: `mlmath.inner_products.k_nearest(query, X, k)` (another name)
+
 # %%
 import numpy as np
 
