@@ -567,7 +567,8 @@ def _numgrad_probe(mod, kind, x, eps=None):
     seen = []
 
     def f(v):
-        seen.append([str(np.asarray(v).dtype), list(np.shape(v))])
+        seen.append([str(np.asarray(v).dtype), list(np.shape(v)),
+                     np.array(v, dtype=float).ravel().tolist()])
         v = np.asarray(v)
         if kind == "cubic":
             return float(np.sum(v**3))
@@ -617,12 +618,16 @@ def test_numerical_gradient_is_central(student):
       "not a fixed number.")
 def test_numerical_gradient_uses_eps(student):
     """With a large eps = 0.1 on sum(x^3), is the estimate 3x^2 + eps^2, as the central
-    formula with that eps gives?"""
+    formula with that eps gives, and is the default step 1e-6?"""
     x = np.array([0.5, -1.5])
     out = student.probe(_numgrad_probe, "cubic", x, 0.1)
     assert close(out["grad"], 3 * x**2 + 0.01, rtol=1e-9, atol=1e-9, float64=True)
     out = student.probe(_numgrad_probe, "cubic", x)
     assert close(out["grad"], 3 * x**2, rtol=1e-7, atol=1e-8, float64=True)
+    # the step of every call of f, read off where f was called (x itself is the test's)
+    steps = [np.max(np.abs(np.asarray(c[2], dtype=float) - x)) for c in out["calls"]]
+    steps = [step for step in steps if step > 0]  # f(x) itself may be called too
+    assert steps and np.allclose(steps, 1e-6, rtol=1e-6, atol=0.0)  # the default eps
 
 
 @task("4.7", points=0.5, hint="work on a float64 copy (np.array(x, dtype=np.float64)): the "
@@ -636,7 +641,7 @@ def test_numerical_gradient_copy_shape_dtype(student):
     assert np.array_equal(out["x_after"], x)  # the test's own x: the sandbox's is the learner's
     assert out["x_after"].dtype == x.dtype
     assert close(out["grad"], 2.0 * x, rtol=1e-5, atol=1e-5, float64=True)
-    assert all(c == ["float64", [2, 3]] for c in out["calls"])
+    assert all(c[:2] == ["float64", [2, 3]] for c in out["calls"])
     xf = np.random.default_rng(417).normal(size=(3, 2))
     out = student.probe(_numgrad_probe, "square", xf)
     assert np.array_equal(out["x_after"], xf)
