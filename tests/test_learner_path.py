@@ -89,3 +89,22 @@ def test_reference_counterparts_are_true(path):
         same = mine.split(".")[-1] == library.split(".")[-1] and len(a) == len(b) \
             and not reordered
         assert same or note, f"Task {task}: the name or the arguments differ; say how"
+
+
+def test_running_the_value_class_cell_again_keeps_the_learners_methods():
+    """In Jupyter, after Run All, does running the `class Value` cell again keep the methods
+    the later cells attached (__mul__, tanh, backward), so a gradient still flows?"""
+    import jupytext
+
+    notebook = jupytext.read(ROOT / "solutions" / "ex04_chain_rule.py")
+    cells = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    namespace = {"__name__": "ex04_in_a_kernel"}
+    for cell in cells:
+        exec(compile(cell, "cell", "exec"), namespace)
+    exec(compile(next(c for c in cells if "\nclass Value:" in "\n" + c), "cell", "exec"),
+         namespace)
+    a, b = namespace["Value"](0.5), namespace["Value"](-1.5)
+    out = (a * b).tanh()
+    out.backward()
+    assert a.grad == pytest.approx((1 - out.data**2) * -1.5)
+    assert b.grad == pytest.approx((1 - out.data**2) * 0.5)
