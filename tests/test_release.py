@@ -144,14 +144,14 @@ def test_plain_pytest_in_the_bundle_reports_tasks(course, tmp_path):
     run = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider"]
     done = subprocess.run(run, cwd=dest, env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 1, done.stdout
-    assert "2 failed" in done.stdout
+    assert "2 not started in" in done.stdout and "failed" not in done.stdout
     table = done.stdout.split("your tasks (public tests)")[-1]
     assert "ex09_fixture: not started (2 tasks, 3 points)" in table, done.stdout
     assert "hidden tests" in table.lower()
     assert table.strip().splitlines()[-1].startswith("Public tests passed for 0 of 2 tasks")
     one = subprocess.run([*run, "-m", "task_9_2"], cwd=dest, env=env, capture_output=True,
                          text=True, check=False)
-    assert "1 failed, 1 deselected" in one.stdout, one.stdout
+    assert "1 deselected, 1 not started" in one.stdout, one.stdout
 
 
 def test_notebooks_replace_the_exercise_files(course, tmp_path):
