@@ -243,3 +243,23 @@ def test_think_it_over_answers_are_checked_by_fingerprint(tmp_path):
     assert "  think it over: 1 of 2 answers right (not graded)" in table
     tests = "".join(p.read_text() for p in (ROOT / "exercises").glob("test_ex*.py"))
     assert "answer_6a = 625" not in tests and "625" not in tests.split("QUESTIONS")[-1]
+
+
+def test_a_crash_in_a_notebook_cell_names_the_cell_and_the_line(tmp_path):
+    """In a notebook bundle, is a crash shown with the notebook, its code cell (counted as
+    the grader counts them) and the learner's own line?"""
+    bundle = _bundle(tmp_path / "course", "--notebooks")
+    notebook = bundle / "ex03_inner_products.ipynb"
+    data = json.loads(notebook.read_text(encoding="utf-8"))
+    for cell in data["cells"]:
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if 'raise NotImplementedError("Task 3.1:' in source:
+            cell["source"] = re.sub(r'raise NotImplementedError\("Task 3\.1:[^\n]*',
+                                    "return np.ones(3) @ np.ones(4)", source)
+    notebook.write_text(json.dumps(data), encoding="utf-8")
+    done = _pytest(bundle, "test_ex03_inner_products.py")
+    row = [t for t in _table(done.stdout) if t.strip().startswith("Task 3.1 ")]
+    assert len(row) == 1
+    assert re.search(r"\(ex03_inner_products\.ipynb, cell \d+, line \d+: "
+                     r"return np\.ones\(3\) @ np\.ones\(4\)\)", row[0]), row[0]
+    assert "site-packages" not in done.stdout
