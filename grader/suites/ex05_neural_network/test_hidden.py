@@ -17,7 +17,7 @@ from scipy.special import log_softmax
 from scipy.special import softmax as scipy_softmax
 
 from grader.judge.api import task
-from grader.judge.policy import AnswerTypeError, close
+from grader.judge.policy import AnswerTypeError, array, close
 from grader.judge.probes import VALUE_ERROR, observe, raised
 
 
@@ -208,7 +208,7 @@ def test_softmax_huge_logits(student):
     """On logits like 1000, -1000 and 1e4, is softmax finite and right?"""
     z = np.array([[1000.0, 1000.0, 999.0], [-1000.0, -1000.0, -2000.0],
                   [1e4, 0.0, -1e4], [800.0, -800.0, 0.0]])
-    got = np.asarray(student.softmax(z), dtype=float)
+    got = array(student.softmax(z), z.shape, "an (n, K) array")  # its own dtype (the policy)
     assert np.all(np.isfinite(got))
     assert _close(got, scipy_softmax(z, axis=1), rtol=1e-12, atol=1e-300)
 
@@ -221,9 +221,9 @@ def test_softmax_shift_invariance(student):
     rng = np.random.default_rng(514)
     z = rng.normal(size=(5, 4))
     c = np.array([[0.0], [800.0], [-800.0], [300.0], [-50.0]])
-    base = np.asarray(student.softmax(z), dtype=float)
-    shifted = np.asarray(student.softmax(z + c), dtype=float)
-    assert _close(shifted, base, rtol=1e-9, atol=1e-15)
+    base = array(student.softmax(z), z.shape, "an (n, K) array")
+    shifted = array(student.softmax(z + c), z.shape, "an (n, K) array")
+    assert _close(shifted, base.astype(float), rtol=1e-9, atol=1e-15)
     assert _close(shifted.sum(axis=1), np.ones(5), rtol=1e-12)
     assert np.all(shifted >= 0)
 
