@@ -282,3 +282,35 @@ def test_usage_errors_exit_2(tmp_path, capsys):
     folder = _folder(tmp_path, STUBS)
     assert main(["check", "ex42", "--dir", str(folder)]) == 2
     assert "no exercise 'ex42'" in capsys.readouterr().err
+
+
+def test_check_reads_a_notebook_bundle(tmp_path, capsys):
+    """On a --notebooks bundle (no .py files), does `mlmath check` find the exercises in the
+    notebooks, and see Task 1.1 pass once it is solved in the notebook?"""
+    import json
+    import re
+
+    from grader.build import build_tree
+    from grader.cli import main
+
+    root = Path(__file__).resolve().parent.parent
+    bundle = tmp_path / "course"
+    assert main(["build", "--release", str(bundle), "--notebooks"]) == 0
+    assert main(["check", "ex01", "--dir", str(bundle)]) == 1
+    before = capsys.readouterr().out
+    assert re.search(r"^  1\.1 +1  not started", before, re.M), before
+    assert "(no task marker)" not in before
+    lines = (root / "solutions" / "ex01_logs.py").read_text().splitlines()
+    (begin, end), = [(b, e) for t, b, e in build_tree(root / "solutions")["ex01_logs.py"].regions
+                     if t == "1.1"]
+    notebook = bundle / "ex01_logs.ipynb"
+    data = json.loads(notebook.read_text())
+    for cell in data["cells"]:
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if 'raise NotImplementedError("Task 1.1:' in source:
+            cell["source"] = re.sub(r'^ *raise NotImplementedError\("Task 1\.1:[^\n]*',
+                                    "\n".join(lines[begin:end - 1]), source, flags=re.M)
+    notebook.write_text(json.dumps(data))
+    assert main(["check", "ex01", "--dir", str(bundle)]) == 1
+    after = capsys.readouterr().out
+    assert re.search(r"^  1\.1 +1  passed", after, re.M), after
