@@ -419,9 +419,8 @@ def _logabsdet(A):
 def test_grad_logabsdet_random(student):
     """Is grad_logabsdet(A) equal to inv(A).T on random matrices, with shape (n, n)?"""
     for A in _random_matrices(214, [1, 2, 4, 6], count=2):
-        got = np.asarray(student.grad_logabsdet(A), dtype=float)
-        assert got.shape == A.shape
-        assert np.allclose(got, np.linalg.inv(A).T, rtol=1e-8, atol=1e-10)
+        assert close(student.grad_logabsdet(A), np.linalg.inv(A).T, rtol=1e-8, atol=1e-10,
+                     what="an (n, n) array")
 
 
 @task("2.7", points=0.5, hint="check one entry with a central difference: nudge A[i, j] up and "

@@ -198,9 +198,8 @@ def test_project_random(student):
     rng = np.random.default_rng(307)
     for d in (1, 2, 5, 30):
         u, v = rng.normal(size=(2, d))
-        got = np.asarray(student.project(u, v), dtype=float)
-        assert got.shape == (d,)
-        assert np.allclose(got, np.dot(u, v) / np.dot(v, v) * v, rtol=1e-10, atol=1e-13)
+        assert close(student.project(u, v), np.dot(u, v) / np.dot(v, v) * v, rtol=1e-10,
+                     atol=1e-13, what="an array of shape (d,)")
 
 
 @task("3.4", points=0.5, hint="projecting twice changes nothing, the leftover u - proj is "
