@@ -451,7 +451,7 @@ STUDENTS = {
     "untouched_patched": variant(STUBS, patch=True, mutate=True),
 }
 # Tasks with a check that the caller's arrays are left unchanged.
-INPUT_CHECKS = {"2.3", "2.4", "3.5", "4.7", "5.7", "6.1"}
+INPUT_CHECKS = {"2.3", "2.4", "3.5", "4.7", "5.7", "5.11", "5.12", "6.1"}
 
 
 @pytest.fixture(scope="module")
