@@ -57,8 +57,11 @@ def _names(value, what: str, task_id: str) -> tuple[str, ...]:
     return names
 
 
+VISIBILITIES = ("hidden", "after_published", "after_due_date", "visible")
+
+
 def task(task_id: str, *, points: float = 1, hint: str, forbid: tuple[str, ...] = (),
-         functions: tuple[str, ...] = ()):
+         functions: tuple[str, ...] = (), visibility: str | None = None):
     """Mark a hidden test as one check of task ``task_id`` worth ``points``.
 
     Args:
@@ -68,15 +71,20 @@ def task(task_id: str, *, points: float = 1, hint: str, forbid: tuple[str, ...] 
         forbid: dotted names the task's code may not use (see the module docstring).
         functions: the task's functions or classes in the learner's file; ``forbid`` is
             checked in their code and in what they call from the same file.
+        visibility: when Gradescope shows this check's result to the learner (one of
+            VISIBILITIES; default: the autograder's, ``after_due_date``).
     """
     if not hint:
         raise ValueError(f"hidden test for task {task_id} needs a learner-safe hint")
     functions = _names(functions, "functions", task_id)
     if not all(name.isidentifier() for name in functions):
         raise ValueError(f"task {task_id}: functions must be plain names, got {functions!r}")
+    if visibility is not None and visibility not in VISIBILITIES:
+        raise ValueError(f"task {task_id}: visibility must be one of {', '.join(VISIBILITIES)},"
+                         f" got {visibility!r}")
     return pytest.mark.mlmath_task(task_id=task_id, points=points, hint=hint,
                                    forbid=_names(forbid, "forbid", task_id),
-                                   functions=functions)
+                                   functions=functions, visibility=visibility)
 
 
 class StudentCodeError(Exception):
