@@ -26,6 +26,12 @@
 #   the notebook, not when the tests import your file.
 # - Use numpy, sympy and matplotlib only, and none of the calls a task's text forbids: the
 #   grader looks for them in that task's functions.
+# - What your functions may return: "one number" is a Python float or int, a numpy scalar
+#   or a 0-d array (not an array of shape (1,), not a bool); "a tuple (a, b)" may be a tuple,
+#   a list or a 1-d array of exactly that many items; "an array of shape (n, k)" is a numpy
+#   array or nested lists of that shape. float32 is fine unless a task asks for float64 (it
+#   is compared to about 5 significant digits); a wrong type, dtype or shape is named in the
+#   feedback.
 
 # %% [markdown]
 # ### In the reference library
