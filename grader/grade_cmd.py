@@ -96,7 +96,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
         except (FileNotFoundError, RuntimeError, ValueError) as err:
             _say(str(err))
             return EXIT_USAGE
-    previous = signal.signal(signal.SIGTERM, _sigterm_to_interrupt)
+    # Both stop the run cleanly, even when the shell that started us ignored SIGINT (a
+    # background job's SIGINT is ignored, and Python then leaves it ignored).
+    previous = {sig: signal.signal(sig, _sigterm_to_interrupt)
+                for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         executor = dask_executor(args.dask) if args.dask else None
         summary = grade_class(args.submissions, args.out, args.suites, jobs=args.jobs,
@@ -125,7 +128,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
         _say(str(err))
         return EXIT_USAGE
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     try:
         _write_outputs(summary, Path(args.out), isolation, args, started)
         _write_integrations(summary, args)
