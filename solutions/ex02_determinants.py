@@ -10,6 +10,9 @@
 #   counterclockwise), $\det A < 0$ flips it like a mirror, and $\det A = 0$ squashes
 #   space flat, so the map can't be undone.
 #
+# Every task here is checked to near float64 precision: return float64 (a Python float, or
+# float64 arrays in Task 2.7), not float32.
+#
 # In machine learning you meet determinants in the Gaussian density (the
 # $\det \Sigma$ in its normaliser), in normalising flows (the change of volume of a learned
 # map), and every time someone asks "is this matrix invertible?".

@@ -263,6 +263,7 @@ if __name__ == "__main__":
 # ### Task 3.4 (2 points): Project u onto v
 #
 # Raise a `ValueError` if `v` is the zero vector (there is no line to project onto).
+# Return float64 (it is checked to near float64 precision).
 
 
 # %%
@@ -309,7 +310,7 @@ def project(u, v):
 # The vectors are the **columns** of `V`. Call a column dependent when what is left of it
 # after subtracting the projections has norm at most `tol` times its original norm, and
 # raise a `ValueError` then. Don't use `np.linalg.qr` (the grader checks); `np.linalg.norm`
-# is fine here. Don't modify `V`.
+# is fine here. Don't modify `V`. Return float64 (it is checked to near float64 precision).
 
 
 # %%

@@ -210,9 +210,11 @@ DEFECTS = {
     "tuple_as_array": ["1.6/ok_returns_array.py", "2.4/ok_returns_array.py",
                        "4.3/ok_returns_array.py", "1.6/ok_returns_list.py"],
     # float32 arithmetic: accepted where the task does not demand float64 (1.8, 3.6, at a
-    # float32 tolerance), named where it does (6.2, whose errors 6.3 and 6.6 follow exactly)
+    # float32 tolerance), named where it does (6.2, whose errors 6.3 and 6.6 follow exactly;
+    # the determinants, 3.4 and 3.5, checked to near float64 precision)
     "float32": ["1.8/ok_float32.py", "3.6/ok_float32.py", "5.4/ok_float32.py",
-                "6.2/bad_float32.py", "4.7/bad_float32.py"],
+                "6.2/bad_float32.py", "4.7/bad_float32.py", "2.3/bad_float32.py",
+                "3.4/bad_float32.py"],
     # pivot on the largest signed entry (forgot abs) in 2.3
     "signed_pivot": ["2.3/bad_signed_pivot.py", "2.3/ok_scaled_swap.py"],
     # an absolute dependence tolerance in Gram-Schmidt (3.5)
@@ -252,6 +254,10 @@ def feedback_text(graded: Graded, rel: str) -> str:
                            "for float64"),
     ("4.7/bad_float32.py", "Task 4.7: your function returned float32, but this task asks "
                            "for float64 (expected an array)."),
+    ("2.3/bad_float32.py", "Task 2.3: your function returned float32, but this task asks "
+                           "for float64"),
+    ("3.4/bad_float32.py", "Task 3.4: your function returned float32, but this task asks "
+                           "for float64"),
 ])
 def test_type_and_dtype_mismatches_are_named(graded, rel, words):
     """Does a wrong return type or dtype say what came back and what was expected, after the

@@ -11,7 +11,7 @@ Points per task (must match the ``# ### Task`` headers of solutions/ex02_determi
 import numpy as np
 
 from grader.judge.api import task
-from grader.judge.policy import close, fixed, scalar
+from grader.judge.policy import array, close, fixed, scalar
 from grader.judge.probes import VALUE_ERROR, observe, raised
 
 # "numpy and sympy only, and no np.linalg.det or np.linalg.slogdet in Tasks 2.1 to 2.6".
@@ -34,7 +34,14 @@ T27 = _scope("grad_logabsdet", forbid=NO_SCIPY)
 
 def _det(student, fname, A) -> float:
     """The learner's determinant as one number (the policy: grader/judge/policy.py)."""
-    return scalar(getattr(student, fname)(np.asarray(A, dtype=float)), "one number (a float)")
+    return scalar(getattr(student, fname)(np.asarray(A, dtype=float)), "one number (a float)",
+                  float64=True)
+
+
+def _f64(got) -> np.ndarray:
+    """An array answer of a task that is checked to near float64 precision (its text says
+    so: float32 is named as the problem instead of failing a tight tolerance)."""
+    return array(got, what="a float64 array", float64=True)
 
 
 def _random_matrices(seed, sizes, count=3):
@@ -420,7 +427,7 @@ def test_grad_logabsdet_random(student):
     """Is grad_logabsdet(A) equal to inv(A).T on random matrices, with shape (n, n)?"""
     for A in _random_matrices(214, [1, 2, 4, 6], count=2):
         assert close(student.grad_logabsdet(A), np.linalg.inv(A).T, rtol=1e-8, atol=1e-10,
-                     what="an (n, n) array")
+                     what="an (n, n) array", float64=True)
 
 
 @task("2.7", points=0.5, hint="check one entry with a central difference: nudge A[i, j] up and "
@@ -431,7 +438,7 @@ def test_grad_logabsdet_central_differences(student):
     A = rng.normal(size=(4, 4))
     if np.linalg.det(A) > 0:
         A[[0, 1]] = A[[1, 0]]
-    got = np.asarray(student.grad_logabsdet(A), dtype=float)
+    got = _f64(student.grad_logabsdet(A))
     h = 1e-6
     numeric = np.zeros_like(A)
     for i in range(4):
@@ -448,9 +455,9 @@ def test_grad_logabsdet_central_differences(student):
 def test_grad_logabsdet_diagonal(student):
     """Is the gradient diag(1/a_ii) for diagonal A, including negative entries and 1x1?"""
     D = np.diag([2.0, -0.5, 4.0])
-    got = np.asarray(student.grad_logabsdet(D), dtype=float)
+    got = _f64(student.grad_logabsdet(D))
     assert np.allclose(got, np.diag([0.5, -2.0, 0.25]), rtol=1e-12, atol=1e-15)
-    got1 = np.asarray(student.grad_logabsdet(np.array([[-8.0]])), dtype=float)
+    got1 = _f64(student.grad_logabsdet(np.array([[-8.0]])))
     assert got1.shape == (1, 1) and np.isclose(got1[0, 0], -0.125, rtol=1e-12, atol=0.0)
 
 

@@ -188,6 +188,12 @@ def test_angle_zero_vector_raises(student):
     assert np.isfinite(got) and 0.0 <= got <= 1e-7
 
 
+def _f64(got) -> np.ndarray:
+    """An array answer of a task that is checked to near float64 precision (its text says
+    so: float32 is named as the problem instead of failing a tight tolerance)."""
+    return array(got, what="a float64 array", float64=True)
+
+
 # ---------------------------------------------------------------- 3.4 projection
 
 
@@ -209,13 +215,13 @@ def test_project_properties(student):
     """Is projection idempotent, the residual orthogonal to v, and v's length irrelevant?"""
     rng = np.random.default_rng(308)
     u, v = rng.normal(size=(2, 6))
-    p = np.asarray(student.project(u, v), dtype=float)
-    assert np.allclose(np.asarray(student.project(p, v), dtype=float), p, rtol=1e-10,
+    p = _f64(student.project(u, v))
+    assert np.allclose(_f64(student.project(p, v)), p, rtol=1e-10,
                        atol=1e-13)
     assert abs(np.dot(u - p, v)) <= 1e-12 * np.linalg.norm(u) * np.linalg.norm(v)
-    assert np.allclose(np.asarray(student.project(u, -7.0 * v), dtype=float), p, rtol=1e-10,
+    assert np.allclose(_f64(student.project(u, -7.0 * v)), p, rtol=1e-10,
                        atol=1e-13)
-    assert np.allclose(np.asarray(student.project(v, v), dtype=float), v, rtol=1e-12, atol=0.0)
+    assert np.allclose(_f64(student.project(v, v)), v, rtol=1e-12, atol=0.0)
 
 
 @task("3.4", points=0.5, hint="there is no line to project onto when v is the zero vector: "
@@ -223,7 +229,7 @@ def test_project_properties(student):
 def test_project_zero_vectors(student):
     """Is projecting onto 0 a ValueError, and is the projection of 0 the zero vector?"""
     assert VALUE_ERROR in raised(student, "project", np.array([1.0, 2.0]), np.zeros(2))
-    got = np.asarray(student.project(np.zeros(3), np.array([1.0, -1.0, 2.0])), dtype=float)
+    got = _f64(student.project(np.zeros(3), np.array([1.0, -1.0, 2.0])))
     assert got.shape == (3,) and np.all(got == 0.0)
 
 
@@ -231,15 +237,13 @@ def test_project_zero_vectors(student):
       "parallel to v projects almost onto itself.", **T34)
 def test_project_perpendicular_and_nearly_parallel(student):
     """Is a perpendicular u sent to 0, and a nearly parallel u to almost itself?"""
-    got = np.asarray(student.project(np.array([2.0, -1.0, 0.0]), np.array([1.0, 2.0, 5.0])),
-                     dtype=float)
+    got = _f64(student.project(np.array([2.0, -1.0, 0.0]), np.array([1.0, 2.0, 5.0])))
     assert np.allclose(got, 0.0, atol=1e-15)
     v = np.array([3.0, 4.0, 12.0])
     u = 2.0 * v + np.array([1e-9, 0.0, 0.0])
-    got = np.asarray(student.project(u, v), dtype=float)
+    got = _f64(student.project(u, v))
     assert np.allclose(got, np.dot(u, v) / np.dot(v, v) * v, rtol=1e-12, atol=0.0)
-    big = np.asarray(student.project(np.array([1e100, 1e100]), np.array([1e-5, 0.0])),
-                     dtype=float)
+    big = _f64(student.project(np.array([1e100, 1e100]), np.array([1e-5, 0.0])))
     assert np.allclose(big, [1e100, 0.0], rtol=1e-12, atol=0.0)
 
 
@@ -248,7 +252,7 @@ def test_project_perpendicular_and_nearly_parallel(student):
 
 def _gs(student, V, **kw):
     Q = array(student.gram_schmidt(np.asarray(V, dtype=float), **kw), np.shape(V),
-              "an array Q of V's shape")
+              "an array Q of V's shape", float64=True)
     return Q.astype(float)
 
 
