@@ -190,8 +190,6 @@ def notebook_cells(raw: bytes, name: str) -> list[str]:
     Raises Unreadable when the notebook is not UTF-8, not JSON, not a notebook, or its code
     is over :data:`MAX_FILE_BYTES`.
     """
-    import nbformat
-
     text = _utf8(raw, name)
     try:
         data = json.loads(text)
@@ -200,19 +198,26 @@ def notebook_cells(raw: bytes, name: str) -> list[str]:
                          f"{err.msg}); re-download it from Jupyter.") from None
     except RecursionError:
         raise Unreadable(f"{name} is not a notebook: its JSON is nested too deeply.") from None
-    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+    if not isinstance(data, dict):
         raise Unreadable(f"{name} is not a Jupyter notebook (no list of cells).")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # nbformat's MissingIDFieldWarning and friends
-            nb = nbformat.from_dict(data)
-            if nb.get("nbformat", 4) < 4:
-                nb = nbformat.convert(nb, 4)
-    except Exception as err:  # nbformat raises many types for malformed notebooks
-        raise Unreadable(f"{name} is not a valid Jupyter notebook ({type(err).__name__}).") \
-            from None
+    version = data.get("nbformat", 4)
+    nb = data
+    if isinstance(version, int) and version < 4 and "worksheets" in data:
+        # Only an old notebook needs nbformat, to convert it: importing nbformat costs about
+        # a second (its JSON-schema stack), which a run of version-4 notebooks never pays.
+        import nbformat
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # nbformat's MissingIDFieldWarning, ...
+                nb = nbformat.convert(nbformat.from_dict(data), 4)
+        except Exception as err:  # nbformat raises many types for malformed notebooks
+            raise Unreadable(f"{name} is not a valid Jupyter notebook "
+                             f"({type(err).__name__}).") from None
+    if not isinstance(nb.get("cells"), list):
+        raise Unreadable(f"{name} is not a Jupyter notebook (no list of cells).")
     cells, size = [], 0
-    for cell in nb.get("cells", []):
+    for cell in nb["cells"]:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         source = cell.get("source", "")

@@ -55,6 +55,15 @@ def notebook(cells: list[str]) -> str:
          "source": src, "outputs": []} for i, src in enumerate(cells)]})
 
 
+def notebook_v3(cells: list[str]) -> str:
+    """An old (version 3) notebook, written by nbformat itself: cells under worksheets."""
+    import nbformat.v3
+
+    nb = nbformat.v3.new_notebook(worksheets=[nbformat.v3.new_worksheet(
+        cells=[nbformat.v3.new_code_cell(input=src) for src in cells])])
+    return nbformat.v3.writes_json(nb)
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("nbclass")
@@ -62,6 +71,8 @@ def graded(tmp_path_factory):
     for student, (cells, _) in NOTEBOOKS.items():
         (classdir / student).mkdir(parents=True)
         (classdir / student / "ex01_toy.ipynb").write_text(notebook(cells))
+    (classdir / "version_3").mkdir()
+    (classdir / "version_3" / "ex01_toy.ipynb").write_text(notebook_v3([ADD, REST]))
     (classdir / "py_syntax_error").mkdir()
     (classdir / "py_syntax_error" / "ex01_toy.py").write_text(ADD + "def oops(:\n" + REST)
     proc = subprocess.run([sys.executable, "-m", "grader.cli", "grade", str(classdir), "--out",
@@ -76,7 +87,14 @@ def graded(tmp_path_factory):
 def test_the_run_succeeds(graded):
     proc, results = graded
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert len(results) == len(NOTEBOOKS) + 1
+    assert len(results) == len(NOTEBOOKS) + 2
+
+
+def test_an_old_version_3_notebook_is_read(graded):
+    """Is a version 3 notebook (cells under worksheets) converted and graded in full?"""
+    _, results = graded
+    assert results["version_3"]["score"] == 6.0
+    assert results["version_3"]["problems"] == []
 
 
 @pytest.mark.parametrize("student", NOTEBOOKS)

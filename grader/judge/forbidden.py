@@ -42,42 +42,40 @@ def _is_main_guard(node: ast.stmt) -> bool:
             and test.comparators[0].value == "__main__")
 
 
-def _graded_nodes(tree: ast.Module):
-    """Every node except those inside top-level ``if __name__ == "__main__":`` blocks."""
-    for stmt in tree.body:
-        if not _is_main_guard(stmt):
-            yield from ast.walk(stmt)
-
-
 def find_uses(tree: ast.Module, forbidden: tuple[str, ...]) -> list[tuple[str, int]]:
     """Return (forbidden name, line) for each use in ``tree``, in source order.
 
     Demo code under ``if __name__ == "__main__":`` is skipped: it does not run when graded,
     and the exercises invite learners to check their answers there (with ``sp.diff``, say).
+    Imports anywhere define names (a guarded import still says what ``np`` means).
     """
+    if not forbidden:
+        return []
     aliases: dict[str, str] = {}
     hits: list[tuple[str, int]] = []
-
-    def report(found: str, line: int) -> None:
-        hits.extend((name, line) for name in forbidden if _matches(found, name))
-
-    graded = {id(n) for n in _graded_nodes(tree)}
-    for node in ast.walk(tree):  # imports anywhere define names; graded ones are checked
-        if isinstance(node, ast.Import):
-            for a in node.names:
-                aliases[(a.asname or a.name).split(".")[0]] = (
-                    a.name if a.asname else a.name.split(".")[0])
-                if id(node) in graded:
-                    report(a.name, node.lineno)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            for a in node.names:
-                full = f"{node.module}.{a.name}"
-                aliases[a.asname or a.name] = full
-                if id(node) in graded:
-                    report(full, node.lineno)
+    graded: list[ast.AST] = []  # the nodes outside the guards, gathered in the same walk
+    for stmt in tree.body:
+        checked = not _is_main_guard(stmt)
+        for node in ast.walk(stmt):
+            if checked:
+                graded.append(node)
+            if isinstance(node, ast.Import):
+                for a in node.names:
+                    aliases[(a.asname or a.name).split(".")[0]] = (
+                        a.name if a.asname else a.name.split(".")[0])
+                    if checked:
+                        hits.extend((name, node.lineno) for name in forbidden
+                                    if _matches(a.name, name))
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                for a in node.names:
+                    full = f"{node.module}.{a.name}"
+                    aliases[a.asname or a.name] = full
+                    if checked:
+                        hits.extend((name, node.lineno) for name in forbidden
+                                    if _matches(full, name))
     methods = {name.rsplit(".", 1)[1]: name for name in forbidden
                if name.count(".") >= 2 and name.split(".")[-2][:1].isupper()}
-    for node in _graded_nodes(tree):
+    for node in graded:  # names are resolved once every import is known, as at run time
         if isinstance(node, ast.Attribute) and node.attr in methods:
             hits.append((methods[node.attr], node.lineno))
         if isinstance(node, ast.Attribute | ast.Name) and isinstance(node.ctx, ast.Load):
@@ -156,13 +154,19 @@ def find_task_uses(tree: ast.Module, forbidden: tuple[str, ...],
 
 
 def task_uses(tree: ast.Module, forbid: tuple[str, ...], functions: tuple[str, ...],
-              everywhere: tuple[str, ...] = ()) -> list[Use]:
+              everywhere: tuple[str, ...] = (), cache: dict | None = None) -> list[Use]:
     """What costs a task its check: ``forbid`` in the code of ``functions`` (in the whole
-    file when none are named) and ``everywhere`` in the whole file."""
+    file when none are named) and ``everywhere`` in the whole file.
+
+    ``cache``, a dict kept with ``tree``, holds the whole-file searches: most tasks of a file
+    share ``everywhere``, and a search walks the whole file.
+    """
     whole_file = everywhere + (() if functions else forbid)
-    uses = [Use(name, line, enclosing_definition(tree, line))
-            for name, line in find_uses(tree, whole_file)] if whole_file else []
-    return uses + find_task_uses(tree, forbid, functions)
+    cache = {} if cache is None else cache
+    if whole_file not in cache:
+        cache[whole_file] = [Use(name, line, enclosing_definition(tree, line))
+                             for name, line in find_uses(tree, whole_file)]
+    return cache[whole_file] + find_task_uses(tree, forbid, functions)
 
 
 def describe(use: Use, task: str, filename: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import textwrap
+import weakref
 
 from grader import wire
 from grader.judge.api import StudentCodeError
@@ -23,6 +24,19 @@ def _sympy_builder(tree):
         failure = wire.WireError(f"unsupported SymPy expression: {err}")
         failure.learner_text = learner_message(err)
         raise failure from None
+
+
+def _probe_source(fn) -> str:
+    """The checked source of probe ``fn``, read once per function object: a suite module
+    stays loaded across submissions (and a changed suite is a new module, new functions)."""
+    source = _PROBE_SOURCES.get(fn)
+    if source is None:
+        check_probe(fn)
+        source = _PROBE_SOURCES[fn] = textwrap.dedent(inspect.getsource(fn))
+    return source
+
+
+_PROBE_SOURCES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 class StudentModule:
@@ -83,8 +97,7 @@ class StudentModule:
         suite bug); a value that comes back as True/False at its top level anyway was made
         by the learner's code, and fails the check.
         """
-        check_probe(fn)
-        source = textwrap.dedent(inspect.getsource(fn))
+        source = _probe_source(fn)
         value = self._request({"op": "probe", "source": source, "name": fn.__name__},
                               args, kwargs)
         self._refuse_verdict(value)

@@ -50,6 +50,7 @@ class JudgePlugin:
         self._answers_before = 0
         self._trees: dict[str, ast.Module | None] = {}
         self._uses: dict[tuple[str, tuple[str, ...], tuple[str, ...]], list[Use]] = {}
+        self._file_uses: dict[str, dict] = {}  # module -> its whole-file searches
 
     def _tree(self, module: str) -> ast.Module | None:
         if module not in self._trees:
@@ -82,7 +83,8 @@ class JudgePlugin:
         if key not in self._uses:  # many tests share a module, forbid list and functions
             tree = self._tree(module)
             self._uses[key] = [] if tree is None else task_uses(
-                tree, meta["forbid"], meta["functions"], GLOBAL_FORBIDDEN)
+                tree, meta["forbid"], meta["functions"], GLOBAL_FORBIDDEN,
+                cache=self._file_uses.setdefault(module, {}))
         if self._uses[key]:
             raise StudentCodeError("forbidden", describe(self._uses[key][0], meta["task"],
                                                          f"{module}.py"))
