@@ -59,6 +59,12 @@ def warm_up(slot_counter=None, main_pid: int | None = None) -> None:
 
 def stop(status: int = 1) -> None:
     """Kill every sandbox and the zygote, remove the private folder, exit now."""
+    try:  # the suites' thread may be starting a sandbox right now: let it finish, bar more
+        from grader.sandbox.client import stop_launching
+
+        stop_launching()
+    except Exception:
+        pass
     for box in list(_SANDBOXES):
         try:
             box.kill()

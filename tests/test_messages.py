@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.judge.session import UNCHECKABLE, WRONG_ANSWER
+from grader.judge.session import UNCHECKABLE, WRONG_ANSWER, _with_question
 
 ROOT = Path(__file__).resolve().parent.parent
 SUITES = ROOT / "grader" / "suites"
@@ -131,6 +131,23 @@ def test_a_wrong_answer_states_the_question_it_failed(graded):
     assert len(wrong) >= 30
     for t in wrong:
         assert t["question"].endswith("?") and t["message"].startswith(t["question"]), t
+
+
+def test_names_in_a_message_keep_their_spelling(graded):
+    """After the question, is a file or function name left as written (never
+    ``Ex02_determinants.py``), while a plain first word starts the sentence in capitals?"""
+    results, _ = graded
+    records = [t for r in results.values() for t in failing(r) if t.get("question")]
+    after = [t["message"][len(t["question"]) + 1:] for t in records
+             if t["message"].startswith(t["question"] + " ")]
+    assert len(after) > 100
+    for text in after:
+        first = text.split(" ", 1)[0]
+        assert not re.match(r"Ex\d\d_", first), text
+        if first.isalpha():
+            assert first[0].isupper(), text
+    missing = _with_question("Is it right?", "ex02_determinants.py has no function `det_3x3`.")
+    assert missing == "Is it right? ex02_determinants.py has no function `det_3x3`."
 
 
 def test_a_crash_names_task_exception_and_the_learners_line(graded):

@@ -9,7 +9,9 @@ pytest would otherwise reuse the test modules of the previous submission.
 from __future__ import annotations
 
 import ast
+import queue
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -36,21 +38,34 @@ def question(item) -> str:
 
 
 def _with_question(q: str, text: str) -> str:
-    return f"{q} {text[:1].upper()}{text[1:]}" if q else text
+    """The question, then the text as a sentence: a plain first word is capitalised, a
+    file or function name (``ex02_determinants.py has no function ...``) is left as written."""
+    if not q:
+        return text
+    first = text.split(" ", 1)[0]
+    return f"{q} {text[:1].upper()}{text[1:]}" if first.isalpha() else f"{q} {text}"
 
 
 class JudgePlugin:
     """A pytest plugin: the ``student`` fixture, forbidden-call checks and outcome records."""
 
-    def __init__(self, sandbox: Sandbox, submission: Path):
+    def __init__(self, sandbox: Sandbox | None, submission: Path | None):
+        self.suites: Path | None = None
+        self.collected = 0
+        self.start(sandbox, submission)
+
+    def start(self, sandbox: Sandbox | None, submission: Path | None) -> None:
+        """Forget the last submission; the next tests run against this one."""
         self.sandbox = sandbox
         self.submission = submission
         self.records: list[dict] = []
-        self.suites: Path | None = None
         self._answers_before = 0
         self._trees: dict[str, ast.Module | None] = {}
         self._uses: dict[tuple[str, tuple[str, ...], tuple[str, ...]], list[Use]] = {}
         self._file_uses: dict[str, dict] = {}  # module -> its whole-file searches
+
+    def pytest_collection_finish(self, session) -> None:
+        self.collected = len(session.items)
 
     def _tree(self, module: str) -> ast.Module | None:
         if module not in self._trees:
@@ -189,7 +204,82 @@ def pytest_args(suites: Path, only: list[str] | None = None) -> list[str]:
             "-c", str(suites / "pytest.ini")]
 
 
-_KEPT: dict = {"key": None, "before": set()}  # the suite modules this process keeps loaded
+class SuitePlan:
+    """The hidden suites collected once, run again for each submission.
+
+    One pytest session stays open in a thread of the worker: its ``pytest_runtestloop`` waits
+    for a submission, runs every collected test through pytest's own protocol (setup, call,
+    teardown; the last test tears down every fixture scope, so nothing of one submission
+    reaches the next) and waits for the next. Collecting the suites, building their items
+    and registering plugins happen once per worker instead of once per submission (pytest
+    re-runs collected items the same way for plugins that repeat tests).
+    """
+
+    def __init__(self, suites: Path, only: list[str] | None = None):
+        self.suites = suites
+        self.plugin = JudgePlugin(None, None)
+        self.plugin.suites = suites
+        self._jobs: queue.Queue = queue.Queue()
+        self._done: queue.Queue = queue.Queue()
+        self._before = set(sys.modules)
+        self.alive = True
+        self._thread = threading.Thread(target=self._session, args=(pytest_args(suites, only),),
+                                        name="mlmath-suites", daemon=True)
+        self._thread.start()
+
+    def _session(self, args: list[str]) -> None:
+        try:
+            code = pytest.main(args, plugins=[self.plugin, CheapReports(), self])
+            ended = f"pytest exit {int(code)}"
+        except BaseException as err:  # reported to the grade() waiting for it
+            ended = f"{type(err).__name__}: {err}"
+        self.alive = False
+        self._done.put(("ended", ended))
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session) -> bool:
+        if session.testsfailed:  # collection errors: pytest's own loop would stop here too
+            return False
+        items = session.items
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return True
+            self.plugin.start(*job)
+            try:
+                for i, item in enumerate(items):
+                    following = items[i + 1] if i + 1 < len(items) else None
+                    item.config.hook.pytest_runtest_protocol(item=item, nextitem=following)
+            except Exception as err:  # pytest itself failed: this plan is not reused
+                self._done.put(("error", f"{type(err).__name__}: {err}"))
+                return True
+            self._done.put(("ok", self.plugin.records))
+
+    def run(self, sandbox: Sandbox, submission: Path) -> list[dict]:
+        """Every collected test against ``sandbox``: one record per test (see run_suites)."""
+        if not self.alive:
+            raise GraderFault(f"the hidden suites under {self.suites} did not run")
+        self._jobs.put((sandbox, submission))
+        kind, value = self._done.get()
+        if kind != "ok":
+            self.close()
+            raise GraderFault(f"the hidden suites under {self.suites} did not run ({value}); "
+                              "`mlmath grade` checks them before grading")
+        if not value and not self.plugin.collected:
+            self.close()
+            raise GraderFault(f"the hidden suites under {self.suites} hold no tests")
+        return value
+
+    def close(self) -> None:
+        """End the session and forget the suite modules it imported."""
+        if self._thread.is_alive():
+            self._jobs.put(None)
+            self._thread.join(timeout=30)
+        self.alive = False
+        forget_modules(self._before, self.suites)
+
+
+_PLAN: dict = {"key": None, "plan": None}  # this process's open plan and what it was built for
 
 
 def run_suites(suites: Path, sandbox: Sandbox, submission: Path,
@@ -199,29 +289,25 @@ def run_suites(suites: Path, sandbox: Sandbox, submission: Path,
     Each record: ``{test, task, points, hint, outcome, kind, message}`` with outcome one of
     passed, failed, not_started, grader_fault, and a message safe to show the learner; a
     grader fault also has ``fault``, the suite file, test and error, for the instructor.
-    With ``keep`` (the suites' hash) the imported suite modules stay loaded for the next
-    submission (importing and rewriting them was a third of a submission's cost); another
-    hash, or none, loads them afresh. ``only`` names the exercise folders to run (an
-    nbgrader assignment's); default all. Raises GraderFault when the suites do not run.
+    With ``keep`` (the suites' hash) the collected suites (a :class:`SuitePlan`) stay open
+    for the next submission; another hash, or none, collects them afresh. ``only`` names the
+    exercise folders to run (an nbgrader assignment's); default all. Raises GraderFault when
+    the suites do not run.
     """
-    plugin = JudgePlugin(sandbox, submission)
-    plugin.suites = suites
-    key = (str(suites), keep)
-    if keep is None or _KEPT["key"] != key:
-        if _KEPT["key"] is not None:
-            forget_modules(_KEPT["before"], Path(_KEPT["key"][0]))
-        _KEPT.update(key=None, before=set(sys.modules))
+    key = (str(suites), keep, tuple(only or ()))
+    plan = _PLAN["plan"]
+    if plan is not None and (keep is None or _PLAN["key"] != key or not plan.alive):
+        plan.close()
+        plan = _PLAN["plan"] = None
+    if plan is None:
+        plan = SuitePlan(suites, only)
+        _PLAN.update(key=key, plan=plan)
     try:
-        code = pytest.main(pytest_args(suites, only), plugins=[plugin, CheapReports()])
+        return plan.run(sandbox, submission)
     finally:
         if keep is None:
-            forget_modules(_KEPT["before"], suites)
-        else:
-            _KEPT["key"] = key
-    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        raise GraderFault(f"the hidden suites under {suites} did not run (pytest exit "
-                          f"{int(code)}); `mlmath grade` checks them before grading")
-    return plugin.records
+            plan.close()
+            _PLAN.update(key=None, plan=None)
 
 
 def forget_modules(before: set[str], suites: Path) -> None:

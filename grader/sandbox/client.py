@@ -30,6 +30,21 @@ from grader.sandbox.launcher import CLEAN_ENV, Isolation, Limits, build_command
 from grader.sandbox.memwatch import MemoryWatch
 from grader.sandbox.zygote import Zygote, ZygoteError
 
+_LAUNCH = threading.Lock()
+_STOPPING = threading.Event()
+
+
+class SandboxesStopped(RuntimeError):
+    """Raised by a request made after :func:`stop_launching` (the worker is exiting)."""
+
+
+def stop_launching(wait: float = 5.0) -> None:
+    """From now on no sandbox of this process starts; returns once a start already under way
+    (in another thread, such as the suites' thread) has finished, so the caller can kill
+    every sandbox knowing none appears afterwards."""
+    _STOPPING.set()
+    _LAUNCH.acquire(timeout=wait)  # never released: the process is about to exit
+
 
 class Sandbox:
     """One student's sandbox process, restarted on demand after a crash or timeout."""
@@ -63,6 +78,12 @@ class Sandbox:
     # ------------------------------------------------------------------ lifecycle
 
     def _start(self) -> None:
+        with _LAUNCH:  # a worker that is stopping waits for a start under way, then bars more
+            if _STOPPING.is_set():
+                raise SandboxesStopped("this worker is stopping: no new sandbox")
+            self._launch()
+
+    def _launch(self) -> None:
         if self.zygote is not None:
             try:
                 self.sock, self._out, self.cgroup = self.zygote.spawn(
