@@ -51,7 +51,8 @@ class JudgePlugin:
 
     def __init__(self, sandbox: Sandbox | None, submission: Path | None):
         self.suites: Path | None = None
-        self.collected = 0
+        self.collected = 0  # tests in the suites
+        self.collections = 0  # times pytest collected them (once per SuitePlan)
         self.start(sandbox, submission)
 
     def start(self, sandbox: Sandbox | None, submission: Path | None) -> None:
@@ -66,6 +67,7 @@ class JudgePlugin:
 
     def pytest_collection_finish(self, session) -> None:
         self.collected = len(session.items)
+        self.collections += 1
 
     def _tree(self, module: str) -> ast.Module | None:
         if module not in self._trees:
