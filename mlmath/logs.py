@@ -90,10 +90,13 @@ def log_sum_exp(x, axis: int | None = None, keepdims: bool = False) -> np.ndarra
     inputs never take this second pass; inputs that do (e.g. log-probabilities with one
     dominant class) cost about twice as much.
 
-    Speed: one pass for the max (along any axis), then :math:`\sum e^{x - m}` a block of
-    rows at a time in one small scratch buffer (:func:`_sum_exp_shifted`), so the
-    exponentials stay in cache and no array as large as ``x`` is ever allocated; float32 is
-    computed in float32.
+    Speed: one pass for the max, then :math:`\sum e^{x - m}` a block of rows at a time in
+    one small scratch buffer (:func:`_sum_exp_shifted`), so the exponentials stay in cache
+    and no array as large as ``x`` is ever allocated; float32 is computed in float32. The
+    exponentials take most of the time and cannot be avoided, so the rest is arranged to
+    cost less than numpy's defaults, with the same results to rounding: long float32 sums
+    add whole rows first (:func:`_sum_rows_first`), and the max and the sums give numpy a
+    few long rows rather than many short ones (:func:`_max_along`, :func:`_widen`).
 
     Args:
         x: array of any shape (a scalar or list is fine).
@@ -113,7 +116,7 @@ def log_sum_exp(x, axis: int | None = None, keepdims: bool = False) -> np.ndarra
         return x.copy() if keepdims else float(x)
     ax = 0 if axis is None else axis % x.ndim
     xs = x.reshape(-1) if axis is None else x
-    m = xs.max(axis=ax, keepdims=True)  # NaN counts as the max, so it propagates
+    m = _max_along(xs, ax)  # NaN counts as the max, so it propagates
     finite = np.isfinite(m)
     all_finite = bool(finite.all())
     shift = m if all_finite else np.where(finite, m, 0).astype(x.dtype)  # see _finite_max
@@ -129,10 +132,85 @@ def log_sum_exp(x, axis: int | None = None, keepdims: bool = False) -> np.ndarra
     return out if keepdims else np.squeeze(out, axis=ax)
 
 
-BLOCK_BYTES = 1 << 20  # scratch size in _sum_exp_shifted: 1 MB, about one L2 cache
+def _max_along(x: np.ndarray, ax: int) -> np.ndarray:
+    """``x.max(axis=ax, keepdims=True)``, with fewer of numpy's per-row start-ups.
+
+    numpy reduces an array one row at a time, and each row has a fixed start-up cost: for
+    1000 x 1000 float32 the max along the last axis takes 98 us where the max of all 10^6
+    entries takes 34 us. Along the last axis of a C-contiguous array, one
+    ``np.maximum.reduceat`` over the flat array, a segment per row, avoids most of it (65 us
+    there; 2.5x faster than ``max`` for rows of 10); along axis 0, :func:`_widen` gives numpy
+    fewer, longer rows. Same values either way: a max is exact, and NaN propagates alike.
+    """
+    if x.ndim > 1 and x.flags.c_contiguous:
+        if ax == x.ndim - 1:
+            starts = np.arange(0, x.size, x.shape[ax])  # where each row begins, flat
+            return np.maximum.reduceat(x.reshape(-1), starts).reshape(*x.shape[:-1], 1)
+        if ax == 0:
+            wide, g, rest = _widen(x)
+            m = wide.max(axis=0).reshape(g, -1).max(axis=0)  # (C,): the max of g maxima
+            if len(rest):
+                np.maximum(m, rest.max(axis=0), out=m)
+            return m.reshape(1, *x.shape[1:])
+    return x.max(axis=ax, keepdims=True)
+
+
+WIDE_ROW = 8192  # _widen joins short rows until one holds about this many numbers
+
+
+def _widen(x: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
+    r"""A C-contiguous ``x`` as fewer, longer rows, for a reduction over axis 0.
+
+    Shapes: ``x`` (R, ...) with :math:`C` entries per row (``x[0].size``); with
+    :math:`g = \lfloor` :data:`WIDE_ROW` :math:`/ C \rfloor` (at least 1, at most R), returns
+    ``wide``, the first :math:`g \lfloor R/g \rfloor` rows viewed (not copied) as
+    :math:`(\lfloor R/g \rfloor, gC)`, then :math:`g`, then ``rest``, the last
+    :math:`R \bmod g` rows as :math:`(R \bmod g, C)`.
+
+    Row :math:`i` of ``wide`` is rows :math:`gi, \dots, gi + g - 1` of ``x`` side by side, so
+    column :math:`j` of ``x`` lives in columns :math:`j, C + j, \dots, (g - 1)C + j` of
+    ``wide``. A max or sum of ``x`` over axis 0 is therefore: reduce ``wide`` over axis 0,
+    reshape that to :math:`(g, C)` and reduce over its :math:`g` rows, then take in ``rest``.
+
+    Why: numpy runs a 2-D reduction or broadcast one row at a time, with a fixed start-up
+    cost per row; 1000 rows of 1000 float32 pay it 1000 times, 125 rows of 8000 only 125
+    (measured over axis 0 of 1000 x 1000 float32: the max about 90 -> 73 us, the shifted
+    sum of exponentials about 500 -> 470 us).
+    """
+    n_rows = len(x)
+    c = x.size // n_rows
+    g = max(1, min(n_rows, WIDE_ROW // c))
+    body = n_rows - n_rows % g
+    return x[:body].reshape(body // g, g * c), g, x[body:].reshape(n_rows - body, c)
+
+
+BLOCK_BYTES = 1 << 20  # scratch size in _sum_exp_blocks: 1 MB, about one L2 cache
+SPLIT = 16  # rows added first in _sum_rows_first: as long as numpy's own runs
+ROWS_FIRST_MIN = 8192  # shortest float32 axis for which _sum_rows_first beats np.sum
 
 
 def _sum_exp_shifted(x: np.ndarray, m: np.ndarray, ax: int) -> np.ndarray:
+    r""":math:`\sum e^{x - m}` over axis ``ax``, kept with length 1.
+
+    Shapes: ``x`` (n_0, n_1, ...); ``m`` and the result like ``x`` with length 1 on axis
+    ``ax``. Over axis 0 of a C-contiguous array of two or more dimensions the work is done
+    on :func:`_widen`'s long rows, with the shift row repeated :math:`g` times to match
+    them, and the :math:`g` partial sums of each column are added at the end (so each
+    column is summed by about :math:`R/g + g` additions one after another, fewer than the
+    :math:`R` of ``np.sum`` over axis 0); otherwise directly, by :func:`_sum_exp_blocks`.
+    """
+    if ax == 0 and x.ndim > 1 and x.flags.c_contiguous:
+        wide, g, rest = _widen(x)
+        shift = m.reshape(1, -1)  # (1, C)
+        wide_shift = np.repeat(shift, g, axis=0).reshape(1, -1)  # (1, gC): g copies side by side
+        s = _sum_exp_blocks(wide, wide_shift, 0).reshape(g, -1).sum(axis=0)  # (C,)
+        if len(rest):
+            s += _sum_exp_blocks(rest, shift, 0)[0]
+        return s.reshape(m.shape)
+    return _sum_exp_blocks(x, m, ax)
+
+
+def _sum_exp_blocks(x: np.ndarray, m: np.ndarray, ax: int) -> np.ndarray:
     r""":math:`\sum e^{x - m}` over axis ``ax``, kept with length 1, a block of rows at a time.
 
     The same three steps as ``np.sum(np.exp(x - m), axis=ax, keepdims=True)`` (shift,
@@ -141,12 +219,14 @@ def _sum_exp_shifted(x: np.ndarray, m: np.ndarray, ax: int) -> np.ndarray:
     ``x`` is allocated (a large fresh array costs page faults, often more than the
     arithmetic done in it).
     Blocks are rows of ``x`` (slices along axis 0): when ``ax`` is 0 their sums are added
-    up, otherwise each block's sums are its own rows of the result.
+    up, otherwise each block's sums are its own rows of the result. Inside a block the sum
+    is :func:`_sum_block`.
 
     Shapes: ``x`` (n_0, n_1, ...); ``m`` like ``x`` with length 1 on axis ``ax``.
     """
-    rows = max(1, BLOCK_BYTES * len(x) // x.nbytes)
-    scratch = np.empty((min(rows, len(x)), *x.shape[1:]), dtype=x.dtype)
+    n_blocks = -(-x.nbytes // BLOCK_BYTES)  # ceiling division
+    rows = -(-len(x) // n_blocks)  # equal blocks of about BLOCK_BYTES (or of one long row)
+    scratch = np.empty((rows, *x.shape[1:]), dtype=x.dtype)
     s = np.zeros(m.shape, dtype=x.dtype) if ax == 0 else np.empty(m.shape, dtype=x.dtype)
     for start in range(0, len(x), rows):
         block = x[start : start + rows]
@@ -154,10 +234,55 @@ def _sum_exp_shifted(x: np.ndarray, m: np.ndarray, ax: int) -> np.ndarray:
         np.subtract(block, m if ax == 0 else m[start : start + rows], out=d)
         np.exp(d, out=d)
         if ax == 0:
-            s += d.sum(axis=0, keepdims=True)
+            s += _sum_block(d, ax)
         else:
-            d.sum(axis=ax, keepdims=True, out=s[start : start + rows])
+            s[start : start + rows] = _sum_block(d, ax)
     return s
+
+
+def _sum_block(d: np.ndarray, ax: int) -> np.ndarray:
+    """``np.sum(d, axis=ax, keepdims=True)`` for a C-contiguous block ``d``, by
+    :func:`_sum_rows_first` where that is faster: float32 along a last axis of at least
+    :data:`ROWS_FIRST_MIN` entries. Along any other axis numpy already adds whole rows, and
+    for float64 the row-first sum measured no faster than ``np.sum``."""
+    if d.dtype == np.float32 and ax == d.ndim - 1 and d.shape[ax] >= ROWS_FIRST_MIN:
+        return _sum_rows_first(d)
+    return d.sum(axis=ax, keepdims=True)
+
+
+def _sum_rows_first(d: np.ndarray) -> np.ndarray:
+    r"""Sum of ``d`` over its last axis, kept with length 1, adding whole rows first.
+
+    Shapes: ``d`` (..., n) gives (..., 1). With :math:`k` = :data:`SPLIT` and
+    :math:`c = \lfloor n/k \rfloor`, the first :math:`kc` entries of each slice are viewed
+    as a :math:`k \times c` matrix :math:`D` (row :math:`r` is entries :math:`rc` to
+    :math:`rc + c - 1`), and
+
+    .. math:: \sum_{i<n} d_i = \sum_{j<c} \Bigl(\sum_{r<k} D_{rj}\Bigr)
+              + \sum_{kc \le i < n} d_i:
+
+    the :math:`c` column sums of :math:`D` come first, then ``np.sum`` adds them up, and
+    the last :math:`n - kc < k` entries are added on.
+
+    Why it is faster: ``np.sum`` along a contiguous axis is a pairwise sum whose innermost
+    loop adds one number at a time. The column sums of :math:`D` are :math:`k - 1` vector
+    additions of whole rows (16 float32 per instruction with AVX-512), and they leave
+    ``np.sum`` only :math:`n/k` numbers. Measured for :math:`10^6` float32: 129 us by
+    ``np.sum``, 80 us this way. (float64 measured slower this way: a vector holds half as
+    many numbers, and numpy's float64 sum is already as fast per byte.)
+
+    Why it is as accurate: each column sum adds its :math:`k = 16` terms one after another,
+    a run exactly as long as those inside ``np.sum`` (8 running sums over blocks of 128),
+    and the column sums then get ``np.sum``'s pairwise sum. So the rounding error bound is
+    at most about that of ``np.sum`` plus :math:`(k-1)\,\varepsilon \sum_i |d_i|`, still
+    growing only like :math:`\log n`, where a plain running sum's grows like :math:`n`
+    (tested on :math:`10^6` terms against ``math.fsum``).
+    """
+    k = SPLIT
+    c = d.shape[-1] // k
+    columns = d[..., : k * c].reshape(*d.shape[:-1], k, c).sum(axis=-2)  # (..., c)
+    leftover = d[..., k * c :]  # (..., n - kc): fewer than k entries
+    return columns.sum(axis=-1, keepdims=True) + leftover.sum(axis=-1, keepdims=True)
 
 
 def _refine_near_zero(out: np.ndarray, s: np.ndarray, x: np.ndarray, m: np.ndarray,
@@ -168,9 +293,10 @@ def _refine_near_zero(out: np.ndarray, s: np.ndarray, x: np.ndarray, m: np.ndarr
     with length 1 there. In the selected slices the max is unique (:math:`s < 2`), so
     :math:`r = \sum_{x_i < m} e^{x_i - m}` is the sum without the max's own term 1.
     """
-    near = (s < 2) & (np.abs(out) < 1)
+    near = np.abs(out) < 1  # rarely true: test it first, alone
     if not near.any():
         return
+    near &= s < 2
     pick = np.moveaxis(near, ax, -1)[..., 0]  # which slices, over the kept axes
     rows = np.moveaxis(x, ax, -1)[pick]  # (k, n): those slices, reduced axis last
     top = np.moveaxis(m, ax, -1)[pick]  # (k, 1): their maxima

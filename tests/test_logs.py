@@ -7,6 +7,7 @@ an error.
 
 from __future__ import annotations
 
+import math
 import warnings
 from contextlib import contextmanager
 
@@ -183,6 +184,130 @@ def test_log_sum_exp_near_zero_in_the_middle_axis_of_3d():
     with no_warnings():
         got = logs.log_sum_exp(x, axis=1, keepdims=True)
     assert_allclose(got, special.logsumexp(x, axis=1, keepdims=True), rtol=1e-14, atol=0)
+
+
+# The fast paths of log_sum_exp: the row-first sum (_sum_rows_first), the max along the last
+# axis by reduceat and the long rows of _widen over axis 0. Each must give np.sum's accuracy
+# and np.max's values on every shape it takes, remainders included.
+
+EPS = {np.float32: np.finfo(np.float32).eps, np.float64: np.finfo(np.float64).eps}
+
+
+def _rel_err(got, exact: float) -> float:
+    return abs(float(got) - exact) / abs(exact)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n", [10**6, 10**6 - 5])
+@pytest.mark.parametrize("terms", ["uniform", "spread", "sorted"])
+def test_sum_rows_first_is_as_accurate_as_np_sum(dtype, n, terms):
+    """On 10^6 positive terms (and a length not divisible by SPLIT), is the row-first sum's
+    relative error, against the exactly rounded math.fsum, within a small multiple of what
+    np.sum's pairwise sum gives, while a plain running sum misses that bound?"""
+    rng = np.random.default_rng(11)
+    d = {"uniform": rng.random(n), "spread": np.exp(3.0 * rng.standard_normal(n)),
+         "sorted": np.sort(rng.random(n))}[terms].astype(dtype)
+    exact = math.fsum(d.astype(np.float64))
+    got = logs._sum_rows_first(d)
+    assert got.shape == (1,) and got.dtype == dtype
+    bound = 4 * max(_rel_err(d.sum(), exact), EPS[dtype])
+    assert _rel_err(got[0], exact) <= bound
+    assert _rel_err(np.cumsum(d)[-1], exact) > bound  # the bound has teeth
+
+
+@pytest.mark.parametrize("n", [16, 17, 31, 8192, 8193, 8207, 100_003])
+def test_sum_rows_first_handles_every_remainder_and_leading_shape(n):
+    """For lengths with every kind of remainder modulo SPLIT and a leading (2, 3) shape, does
+    the row-first sum equal math.fsum per slice to float32 precision, with shape (2, 3, 1)?"""
+    d = np.random.default_rng(n).random((2, 3, n)).astype(np.float32)
+    got = logs._sum_rows_first(d)
+    assert got.shape == (2, 3, 1) and got.dtype == np.float32
+    exact = [[math.fsum(row.astype(np.float64)) for row in rows] for rows in d]
+    assert_allclose(got[..., 0], exact, rtol=4 * EPS[np.float32])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_log_sum_exp_long_vector_as_accurate_as_plain_numpy(dtype):
+    """For 10^6 entries (and 10^6 - 5), is log_sum_exp as close to a float64 reference as the
+    plain max-shift formula in numpy (np.sum inside) is, within a small multiple?"""
+    for n in (10**6, 10**6 - 5):
+        x = (np.random.default_rng(12).standard_normal(n) * 3.0).astype(dtype)
+        want = special.logsumexp(x.astype(np.float64))  # for float32 input: 2^29 x finer
+        m = x.max()
+        plain = m + np.log(np.sum(np.exp(x - m)))
+        bound = 4 * max(_rel_err(plain, want), EPS[dtype])
+        assert _rel_err(logs.log_sum_exp(x), want) <= bound
+
+
+FAST_PATH_SHAPES = [
+    ("vector in blocks, with remainders", (2 * 262_144 + 13,), [None, 0]),
+    ("long rows, not a multiple of 16", (3, 20_011), [None, 0, 1, -1]),
+    ("short rows, rows left over by _widen", (1003, 1000), [0, 1]),
+    ("one column, g = 8192", (20_000, 1), [0, 1]),
+    ("rows longer than WIDE_ROW, g = 1", (5, 9000), [0, 1]),
+    ("3-d, widened over axis 0", (1003, 2, 5), [0, 1, 2]),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("keepdims", [False, True])
+@pytest.mark.parametrize(("name", "shape", "axes"), FAST_PATH_SHAPES,
+                         ids=[c[0] for c in FAST_PATH_SHAPES])
+def test_log_sum_exp_fast_paths_match_scipy_on_every_axis(name, shape, axes, keepdims, dtype):
+    """On shapes that take each fast path (with remainders), along every axis, with and
+    without keepdims, does log_sum_exp keep the dtype and match scipy in float64?"""
+    x = (np.random.default_rng(13).standard_normal(shape) * 30.0).astype(dtype)
+    for axis in axes:
+        got = logs.log_sum_exp(x, axis=axis, keepdims=keepdims)
+        want = special.logsumexp(x.astype(np.float64), axis=axis, keepdims=keepdims)
+        assert np.shape(got) == np.shape(want)
+        if np.ndim(got):
+            assert got.dtype == dtype
+        # atol: an answer near 0 whose max is not 0 (e.g. -0.0059 from max -0.42, not
+        # refined) keeps an absolute error of about eps |max|, as the docstring says
+        assert_allclose(got, want, rtol=4 * EPS[dtype], atol=4 * EPS[dtype],
+                        err_msg=f"axis={axis}")
+
+
+def _with_hazards(shape) -> np.ndarray:
+    """A float32 (R, n) array, R >= 5, with -inf entries, an all -inf row and column, +inf
+    and NaN both in the first rows and in the last one (which _widen leaves over when R is
+    not a multiple of its g), 3e38, and ordinary values elsewhere."""
+    x = np.random.default_rng(14).normal(0.0, 30.0, shape).astype(np.float32)
+    x[::7, 3] = NINF  # scattered -inf entries
+    x[:, 5] = NINF  # an all -inf column
+    x[2, :] = NINF  # an all -inf row
+    x[0, 13], x[1, 11] = NAN, INF  # in the first rows
+    x[-1, 7], x[-1, 9] = INF, NAN  # in the last row
+    x[3, -1] = 3e38
+    return x
+
+
+@pytest.mark.parametrize("shape", [(1003, 1000), (5, 20_011)])
+@pytest.mark.parametrize("axis", [None, 0, 1])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_log_sum_exp_fast_paths_with_infinities_and_nan(shape, axis, keepdims):
+    """With -inf entries and slices, +inf, NaN and 3e38 on the fast paths, are infinities
+    and NaN where scipy puts them, the rest equal to float32 precision, with no warnings?"""
+    x = _with_hazards(shape)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scipy itself may warn on the inf cases
+        want = special.logsumexp(x.astype(np.float64), axis=axis, keepdims=keepdims)
+    with no_warnings():
+        got = logs.log_sum_exp(x, axis=axis, keepdims=keepdims)
+    assert np.shape(got) == np.shape(want)
+    # equal_nan, same infinities; atol as in the test above, for unrefined answers near 0
+    assert_allclose(got, want, rtol=4 * EPS[np.float32], atol=4 * EPS[np.float32])
+
+
+@pytest.mark.parametrize("shape", [(1003, 1000), (3, 20_011), (20_000, 1), (1003, 2, 5)])
+def test_max_along_equals_np_max(shape):
+    """Does _max_along (reduceat along the last axis, _widen's long rows along axis 0) give
+    exactly x.max(axis, keepdims=True) along every axis, NaN and infinities included?"""
+    x = np.random.default_rng(15).standard_normal(shape).astype(np.float32)
+    x.reshape(-1)[[5, 777, x.size - 2]] = [NAN, INF, NINF]
+    for ax in range(x.ndim):
+        assert_array_equal(logs._max_along(x, ax), x.max(axis=ax, keepdims=True))
 
 
 @pytest.mark.parametrize("name", ["softmax", "log_softmax", "sigmoid", "softplus", "log_sigmoid"])
