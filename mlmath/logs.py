@@ -95,8 +95,8 @@ def log_sum_exp(x, axis: int | None = None, keepdims: bool = False) -> np.ndarra
     and no array as large as ``x`` is ever allocated; float32 is computed in float32. The
     exponentials take most of the time and cannot be avoided, so the rest is arranged to
     cost less than numpy's defaults, with the same results to rounding: long float32 sums
-    add whole rows first (:func:`_sum_rows_first`), and the max and the sums give numpy a
-    few long rows rather than many short ones (:func:`_max_along`, :func:`_widen`).
+    add whole rows first (:func:`_sum_rows_first`), and the max and the shift give numpy
+    a few long rows rather than many short ones (:func:`_max_along`, :func:`_long_rows`).
 
     Args:
         x: array of any shape (a scalar or list is fine).
@@ -139,78 +139,54 @@ def _max_along(x: np.ndarray, ax: int) -> np.ndarray:
     1000 x 1000 float32 the max along the last axis takes 98 us where the max of all 10^6
     entries takes 34 us. Along the last axis of a C-contiguous array, one
     ``np.maximum.reduceat`` over the flat array, a segment per row, avoids most of it (65 us
-    there; 2.5x faster than ``max`` for rows of 10); along axis 0, :func:`_widen` gives numpy
-    fewer, longer rows. Same values either way: a max is exact, and NaN propagates alike.
+    there; 2.5x faster than ``max`` for rows of 10). Along axis 0, the max runs over
+    :func:`_long_rows`: :math:`g` rows side by side make one long row, the maxima of the
+    long rows' columns are reduced over their :math:`g` groups, and the :math:`R \bmod g`
+    rows left over are taken in. Same values either way: a max is exact, and NaN
+    propagates alike.
     """
     if x.ndim > 1 and x.flags.c_contiguous:
         if ax == x.ndim - 1:
             starts = np.arange(0, x.size, x.shape[ax])  # where each row begins, flat
             return np.maximum.reduceat(x.reshape(-1), starts).reshape(*x.shape[:-1], 1)
-        if ax == 0:
-            wide, g, rest = _widen(x)
-            m = wide.max(axis=0).reshape(g, -1).max(axis=0)  # (C,): the max of g maxima
-            if len(rest):
-                np.maximum(m, rest.max(axis=0), out=m)
+        if ax == 0 and (g := _long_rows(x)) > 1:
+            body = len(x) - len(x) % g  # rows that fill whole long rows
+            m = x[:body].reshape(body // g, -1).max(axis=0)  # (g C,): g maxima per column
+            m = m.reshape(g, -1).max(axis=0)  # (C,)
+            if body < len(x):
+                np.maximum(m, x[body:].reshape(len(x) - body, -1).max(axis=0), out=m)
             return m.reshape(1, *x.shape[1:])
     return x.max(axis=ax, keepdims=True)
 
 
-WIDE_ROW = 8192  # _widen joins short rows until one holds about this many numbers
+LONG_ROW = 8192  # entries in one of _long_rows' rows: numpy's per-row start-up then costs little
 
 
-def _widen(x: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
-    r"""A C-contiguous ``x`` as fewer, longer rows, for a reduction over axis 0.
+def _long_rows(x: np.ndarray) -> int:
+    r""":math:`g`, how many rows of a C-contiguous ``x`` (R, ...) to lay side by side as one
+    long row of :math:`gC` entries (:math:`C` = ``x[0].size``), for work over axis 0.
 
-    Shapes: ``x`` (R, ...) with :math:`C` entries per row (``x[0].size``); with
-    :math:`g = \lfloor` :data:`WIDE_ROW` :math:`/ C \rfloor` (at least 1, at most R), returns
-    ``wide``, the first :math:`g \lfloor R/g \rfloor` rows viewed (not copied) as
-    :math:`(\lfloor R/g \rfloor, gC)`, then :math:`g`, then ``rest``, the last
-    :math:`R \bmod g` rows as :math:`(R \bmod g, C)`.
+    numpy runs a reduction over axis 0, or a row broadcast such as ``x - m`` with ``m`` of
+    shape (1, C), one row at a time, with a fixed start-up cost per row; below
+    :data:`LONG_ROW` entries it is a large part of the work (measured for 1000 x 1000
+    float32: ``x - m`` about 140 us in rows of 1000, 105 us in rows of 8000; the max over
+    axis 0 about 88 us and 72 us).
 
-    Row :math:`i` of ``wide`` is rows :math:`gi, \dots, gi + g - 1` of ``x`` side by side, so
-    column :math:`j` of ``x`` lives in columns :math:`j, C + j, \dots, (g - 1)C + j` of
-    ``wide``. A max or sum of ``x`` over axis 0 is therefore: reduce ``wide`` over axis 0,
-    reshape that to :math:`(g, C)` and reduce over its :math:`g` rows, then take in ``rest``.
-
-    Why: numpy runs a 2-D reduction or broadcast one row at a time, with a fixed start-up
-    cost per row; 1000 rows of 1000 float32 pay it 1000 times, 125 rows of 8000 only 125
-    (measured over axis 0 of 1000 x 1000 float32: the max about 90 -> 73 us, the shifted
-    sum of exponentials about 500 -> 470 us).
+    The first :math:`g \lfloor R/g \rfloor` rows viewed (not copied) as
+    :math:`(\lfloor R/g \rfloor, gC)` hold column :math:`j` of ``x`` in the columns
+    :math:`j, C + j, \dots, (g - 1)C + j`; the shift ``m`` repeated :math:`g` times side by
+    side lines up with them. :math:`g = \lfloor` :data:`LONG_ROW` :math:`/ C \rfloor`, at
+    least 1 and at most R.
     """
-    n_rows = len(x)
-    c = x.size // n_rows
-    g = max(1, min(n_rows, WIDE_ROW // c))
-    body = n_rows - n_rows % g
-    return x[:body].reshape(body // g, g * c), g, x[body:].reshape(n_rows - body, c)
+    return max(1, min(len(x), LONG_ROW // (x.size // len(x))))
 
 
-BLOCK_BYTES = 1 << 20  # scratch size in _sum_exp_blocks: 1 MB, about one L2 cache
+BLOCK_BYTES = 1 << 20  # scratch size in _sum_exp_shifted: 1 MB, about one L2 cache
 SPLIT = 16  # rows added first in _sum_rows_first: as long as numpy's own runs
 ROWS_FIRST_MIN = 8192  # shortest float32 axis for which _sum_rows_first beats np.sum
 
 
 def _sum_exp_shifted(x: np.ndarray, m: np.ndarray, ax: int) -> np.ndarray:
-    r""":math:`\sum e^{x - m}` over axis ``ax``, kept with length 1.
-
-    Shapes: ``x`` (n_0, n_1, ...); ``m`` and the result like ``x`` with length 1 on axis
-    ``ax``. Over axis 0 of a C-contiguous array of two or more dimensions the work is done
-    on :func:`_widen`'s long rows, with the shift row repeated :math:`g` times to match
-    them, and the :math:`g` partial sums of each column are added at the end (so each
-    column is summed by about :math:`R/g + g` additions one after another, fewer than the
-    :math:`R` of ``np.sum`` over axis 0); otherwise directly, by :func:`_sum_exp_blocks`.
-    """
-    if ax == 0 and x.ndim > 1 and x.flags.c_contiguous:
-        wide, g, rest = _widen(x)
-        shift = m.reshape(1, -1)  # (1, C)
-        wide_shift = np.repeat(shift, g, axis=0).reshape(1, -1)  # (1, gC): g copies side by side
-        s = _sum_exp_blocks(wide, wide_shift, 0).reshape(g, -1).sum(axis=0)  # (C,)
-        if len(rest):
-            s += _sum_exp_blocks(rest, shift, 0)[0]
-        return s.reshape(m.shape)
-    return _sum_exp_blocks(x, m, ax)
-
-
-def _sum_exp_blocks(x: np.ndarray, m: np.ndarray, ax: int) -> np.ndarray:
     r""":math:`\sum e^{x - m}` over axis ``ax``, kept with length 1, a block of rows at a time.
 
     The same three steps as ``np.sum(np.exp(x - m), axis=ax, keepdims=True)`` (shift,
@@ -220,18 +196,28 @@ def _sum_exp_blocks(x: np.ndarray, m: np.ndarray, ax: int) -> np.ndarray:
     arithmetic done in it).
     Blocks are rows of ``x`` (slices along axis 0): when ``ax`` is 0 their sums are added
     up, otherwise each block's sums are its own rows of the result. Inside a block the sum
-    is :func:`_sum_block`.
+    is :func:`_sum_block`. Over axis 0 of a C-contiguous array, blocks hold whole
+    :func:`_long_rows` and the shift is subtracted on those long rows (a last block whose
+    rows do not make whole long rows is shifted row by row); the sum stays on the ordinary
+    rows, whose running column sums then fit the fastest cache (4 KB for 1000 float32,
+    where long rows would need 32 KB).
 
     Shapes: ``x`` (n_0, n_1, ...); ``m`` like ``x`` with length 1 on axis ``ax``.
     """
+    g = _long_rows(x) if ax == 0 and x.ndim > 1 and x.flags.c_contiguous else 1
     n_blocks = -(-x.nbytes // BLOCK_BYTES)  # ceiling division
-    rows = -(-len(x) // n_blocks)  # equal blocks of about BLOCK_BYTES (or of one long row)
-    scratch = np.empty((rows, *x.shape[1:]), dtype=x.dtype)
+    rows = g * -(-len(x) // (g * n_blocks))  # equal blocks of about BLOCK_BYTES, g | rows
+    scratch = np.empty((min(rows, len(x)), *x.shape[1:]), dtype=x.dtype)
     s = np.zeros(m.shape, dtype=x.dtype) if ax == 0 else np.empty(m.shape, dtype=x.dtype)
+    if g > 1:
+        long_m = np.repeat(m.reshape(1, -1), g, axis=0).reshape(1, -1)  # (1, g C)
     for start in range(0, len(x), rows):
         block = x[start : start + rows]
         d = scratch[: len(block)]
-        np.subtract(block, m if ax == 0 else m[start : start + rows], out=d)
+        if g > 1 and len(block) % g == 0:  # the shift on long rows, see _long_rows
+            np.subtract(block.reshape(-1, long_m.size), long_m, out=d.reshape(-1, long_m.size))
+        else:
+            np.subtract(block, m if ax == 0 else m[start : start + rows], out=d)
         np.exp(d, out=d)
         if ax == 0:
             s += _sum_block(d, ax)

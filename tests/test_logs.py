@@ -187,8 +187,8 @@ def test_log_sum_exp_near_zero_in_the_middle_axis_of_3d():
 
 
 # The fast paths of log_sum_exp: the row-first sum (_sum_rows_first), the max along the last
-# axis by reduceat and the long rows of _widen over axis 0. Each must give np.sum's accuracy
-# and np.max's values on every shape it takes, remainders included.
+# axis by reduceat, and _long_rows over axis 0. Each must give np.sum's accuracy and np.max's
+# values on every shape it takes, remainders included.
 
 EPS = {np.float32: np.finfo(np.float32).eps, np.float64: np.finfo(np.float64).eps}
 
@@ -241,11 +241,11 @@ def test_log_sum_exp_long_vector_as_accurate_as_plain_numpy(dtype):
 
 FAST_PATH_SHAPES = [
     ("vector in blocks, with remainders", (2 * 262_144 + 13,), [None, 0]),
-    ("long rows, not a multiple of 16", (3, 20_011), [None, 0, 1, -1]),
-    ("short rows, rows left over by _widen", (1003, 1000), [0, 1]),
-    ("one column, g = 8192", (20_000, 1), [0, 1]),
-    ("rows longer than WIDE_ROW, g = 1", (5, 9000), [0, 1]),
-    ("3-d, widened over axis 0", (1003, 2, 5), [0, 1, 2]),
+    ("rows of 20011, not a multiple of 16", (3, 20_011), [None, 0, 1, -1]),
+    ("short rows, some left out of long rows", (1003, 1000), [0, 1]),
+    ("one column: g = 8192, 3616 rows left out", (20_000, 1), [0, 1]),
+    ("rows longer than LONG_ROW: g = 1", (5, 9000), [0, 1]),
+    ("3-d: g = 819 over axis 0", (1003, 2, 5), [0, 1, 2]),
 ]
 
 
@@ -271,8 +271,8 @@ def test_log_sum_exp_fast_paths_match_scipy_on_every_axis(name, shape, axes, kee
 
 def _with_hazards(shape) -> np.ndarray:
     """A float32 (R, n) array, R >= 5, with -inf entries, an all -inf row and column, +inf
-    and NaN both in the first rows and in the last one (which _widen leaves over when R is
-    not a multiple of its g), 3e38, and ordinary values elsewhere."""
+    and NaN both in the first rows and in the last one (left out of _long_rows' long rows
+    when R is not a multiple of their g), 3e38, and ordinary values elsewhere."""
     x = np.random.default_rng(14).normal(0.0, 30.0, shape).astype(np.float32)
     x[::7, 3] = NINF  # scattered -inf entries
     x[:, 5] = NINF  # an all -inf column
@@ -302,7 +302,7 @@ def test_log_sum_exp_fast_paths_with_infinities_and_nan(shape, axis, keepdims):
 
 @pytest.mark.parametrize("shape", [(1003, 1000), (3, 20_011), (20_000, 1), (1003, 2, 5)])
 def test_max_along_equals_np_max(shape):
-    """Does _max_along (reduceat along the last axis, _widen's long rows along axis 0) give
+    """Does _max_along (reduceat along the last axis, _long_rows' long rows along axis 0) give
     exactly x.max(axis, keepdims=True) along every axis, NaN and infinities included?"""
     x = np.random.default_rng(15).standard_normal(shape).astype(np.float32)
     x.reshape(-1)[[5, 777, x.size - 2]] = [NAN, INF, NINF]
