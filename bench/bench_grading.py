@@ -17,7 +17,8 @@ isolation layers (``--isolation auto`` against ``none``).
 Also: ``--jobs 2`` against ``--jobs 1`` (the work must spread: throughput at least 1.8x on
 two cores, measured as the marginal rate between a class of 20 and one of 100, so the
 start-up paid once per run is left out; the whole-run ratio is printed too), and a class
-of untouched stubs against a class of complete solutions (stubs must not be slower).
+of untouched stubs against a class of complete solutions (stubs must not be slower), and
+failing checks against passing ones (a wrong answer's report must cost at most 10% more).
 Every run prints as it goes; BLAS threads are pinned to 1.
 
     python bench/bench_grading.py [--class DIR] [--generated N] [--repeats N]
@@ -60,11 +61,11 @@ def generated_class(source: Path, n: int, dest: Path) -> Path:
     return dest
 
 
-def run_ours(klass: Path, jobs: int, isolation: str = "auto") -> float:
+def run_ours(klass: Path, jobs: int, isolation: str = "auto", suites: Path = SUITES) -> float:
     out = Path(tempfile.mkdtemp(prefix="bench_ours_"))
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "grader.cli", "grade", str(klass), "--out",
-                           str(out), "--suites", str(SUITES), "--jobs", str(jobs),
+                           str(out), "--suites", str(suites), "--jobs", str(jobs),
                            "--isolation", isolation, "--no-similarity"],
                           env=ENV, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
@@ -74,6 +75,53 @@ def run_ours(klass: Path, jobs: int, isolation: str = "auto") -> float:
     n = sum(1 for p in klass.iterdir() if p.is_dir())
     print(f"    mlmath grade --jobs {jobs}: {n} submissions in {elapsed:.1f} s", flush=True)
     return elapsed
+
+
+TOY_SUITES = ROOT / "tests" / "fixtures" / "toy_suites"  # 4 checks: add, add, largest, Counter
+TOY_RIGHT = """def add(a, b):
+    return a + b
+
+
+def largest(xs):
+    return sorted(xs)[-1]
+
+
+class Counter:
+    def __init__(self):
+        self.count = 0
+
+    def tick(self):
+        self.count += 1
+"""
+# The same calls, every answer wrong: each check fails on its assertion (no stub, no crash).
+TOY_WRONG = TOY_RIGHT.replace("a + b", "a - b").replace("[-1]", "[0]").replace(
+    "self.count += 1", "self.count += 2")
+
+
+def toy_class(source: str, n: int, dest: Path) -> Path:
+    """``n`` submissions of the toy exercise, all with the same ``source``."""
+    for i in range(n):
+        (dest / f"student{i:04d}").mkdir(parents=True)
+        (dest / f"student{i:04d}" / "ex01_toy.py").write_text(source)
+    return dest
+
+
+def failing_against_passing(tmp: Path, n: int, repeats: int) -> None:
+    """Marginal cost per submission of four failing checks against four passing ones."""
+    print(f"\nfailing checks against passing ones: toy suite (4 checks), {n // 5} and {n} "
+          "submissions all wrong or all right, one worker, interleaved", flush=True)
+    classes = {(kind, size): toy_class(src, size, tmp / f"toy-{kind}-{size}")
+               for kind, src in (("wrong", TOY_WRONG), ("right", TOY_RIGHT))
+               for size in (n // 5, n)}
+    times: dict[tuple[str, int], list[float]] = {}
+    for rep in range(repeats):
+        for key in (sorted(classes) if rep % 2 == 0 else sorted(classes, reverse=True)):
+            times.setdefault(key, []).append(run_ours(classes[key], 1, suites=TOY_SUITES))
+    slope = {kind: (min(times[kind, n]) - min(times[kind, n // 5])) / (n - n // 5)
+             for kind in ("wrong", "right")}
+    print(f"  per submission: all failing {slope['wrong'] * 1000:.1f} ms, all passing "
+          f"{slope['right'] * 1000:.1f} ms: a failing check costs "
+          f"{slope['wrong'] / slope['right']:.2f}x a passing one (goal: at most 1.10x)")
 
 
 def one_kind_class(source: Path, n: int, dest: Path) -> Path:
@@ -239,6 +287,7 @@ def main() -> None:
         print(f"  untouched {ts:.1f} s, complete {tc:.1f} s: stubs take {ts / tc:.2f}x the "
               "time of solutions (goal: at most 1.0x)")
         one = slope[1]
+        failing_against_passing(Path(tmp), n, args.repeats)
         compute = warm_compute(large)
         print(f"\nper submission, one worker (marginal cost between {n // 5} and {n} "
               f"submissions): mlmath grade {one * 1000:.0f} ms; the same tests in one warm, "
