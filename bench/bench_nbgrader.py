@@ -3,18 +3,22 @@
 The assignment is exercises 2 and 3 ported to nbgrader with the *same checks*: one autograded
 test cell per hidden test of grader/suites/ex02_* and ex03_*, worth that test's points, whose
 hidden code (stripped from the release, restored by autograde as nbgrader does) runs the test
-in the student's kernel through bench/nbgrader_shim.py. A class of N students cycles through
-five kinds of work taken from the sample class (per 20 students): 6 complete (ada), 5 with
-exercise 2 only (ben), 5 with typical mistakes (cai), 3 untouched (hal), and 1 with a syntax
-error in exercise 2 and an infinite loop in exercise 3 (eli). Both tools grade the same
-`submitted/` tree as their users run them: nbgrader with its kernels, a per-cell timeout of
-10 s (mlmath's per-call timeout) and its defaults otherwise; mlmath with every isolation
-layer this machine offers and two workers. Runs alternate A B, B A for each repetition; the
-script prints wall time, CPU time of every process (a cgroup), peak memory (the largest
-process, and all together), the ratio, and whether every student's total agrees.
+in the student's kernel through bench/nbgrader_shim.py. A class of N students holds the
+kinds of work the issue lists, taken from the sample class: complete (ada), partial (ben,
+exercise 2 only), typical mistakes (cai), untouched (hal), one notebook with a syntax error
+and one with an infinite loop (eli's); the regular work cycles 6/5/5/3. ``--mix stress``
+instead gives one student in 20 both a syntax error and an infinite loop (five full
+timeouts in 100: on two cores those alone take 25 s of mlmath's wall time). Both tools
+grade the same `submitted/` tree as their users run them: nbgrader with its kernels, a
+per-cell timeout of 10 s (mlmath's per-call timeout) and its defaults otherwise; mlmath with
+every isolation layer this machine offers and two workers. Runs alternate A B, B A for each
+repetition; the script prints wall time, CPU time of every process (a cgroup), peak memory
+(the largest process, and all together), the ratio, and whether every student's total
+agrees.
 
     pip install -e '.[nbgrader]'      # nbgrader 0.9
-    python bench/bench_nbgrader.py [--students 100] [--repeats 3] [--keep DIR]
+    python bench/bench_nbgrader.py [--students 100] [--repeats 3] [--mix class|stress]
+                                   [--keep DIR]
 """
 
 from __future__ import annotations
@@ -37,10 +41,43 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
 EXERCISES = ["ex02_determinants", "ex03_inner_products"]
-# A class of 20, repeated: 6 complete, 5 with exercise 2 only, 5 with typical mistakes,
-# 3 untouched, 1 with a syntax error in exercise 2 and an infinite loop in exercise 3.
-PROFILES = (["ada_complete"] * 6 + ["ben_two_of_six"] * 5 + ["cai_typical_mistakes"] * 5
-            + ["hal_untouched"] * 3 + ["eli_syntax_error_and_loop"])
+# Kinds of work, each a sample student's file per exercise (examples/class/<student>/):
+KINDS = {
+    "complete": {"ex02_determinants": "ada_complete", "ex03_inner_products": "ada_complete"},
+    "partial": {"ex02_determinants": "ben_two_of_six", "ex03_inner_products": "ben_two_of_six"},
+    "mistakes": {"ex02_determinants": "cai_typical_mistakes",
+                 "ex03_inner_products": "cai_typical_mistakes"},
+    "untouched": {"ex02_determinants": "hal_untouched", "ex03_inner_products": "hal_untouched"},
+    "syntax error": {"ex02_determinants": "eli_syntax_error_and_loop",
+                     "ex03_inner_products": "ada_complete"},
+    "infinite loop": {"ex02_determinants": "ada_complete",
+                      "ex03_inner_products": "eli_syntax_error_and_loop"},
+    "syntax error + loop": {"ex02_determinants": "eli_syntax_error_and_loop",
+                            "ex03_inner_products": "eli_syntax_error_and_loop"},
+}
+# The regular work cycles 6 complete, 5 partial, 5 with typical mistakes, 3 untouched.
+CYCLE = ["complete"] * 6 + ["partial"] * 5 + ["mistakes"] * 5 + ["untouched"] * 3
+MIXES = {
+    # The issue's class: complete, partial, typical mistakes, a syntax error, an infinite
+    # loop: one notebook with a syntax error and one with an infinite loop in the class.
+    "class": "one syntax error and one infinite loop in the class, the rest cycling 6 "
+             "complete, 5 partial, 5 with mistakes, 3 untouched",
+    # A harsher class: one student in 20 with both (five of 100 each spend a full timeout).
+    "stress": "one student in 20 with a syntax error in exercise 2 and an infinite loop in "
+              "exercise 3, the rest cycling as above",
+}
+
+
+def class_kinds(students: int, mix: str) -> list[str]:
+    """The kind of work of each of ``students`` students."""
+    if mix == "stress":
+        return [[*CYCLE, "syntax error + loop"][i % 20] for i in range(students)]
+    kinds = [CYCLE[i % len(CYCLE)] for i in range(students)]
+    specials = {students // 3: "syntax error", 2 * students // 3: "infinite loop"}
+    for k, special in specials.items():
+        if k < students:
+            kinds[k] = special
+    return kinds
 ASSIGNMENT = "ps1"
 TIMEOUT = 10  # seconds per cell (nbgrader) and per call (mlmath)
 THREADS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
@@ -109,9 +146,9 @@ def notebook_from(text: str, tests: list[tuple[Path, str, float]] | None, name: 
                                         "language": "python"}}}
 
 
-def build_course(root: Path, students: int, env: dict) -> dict[str, str]:
+def build_course(root: Path, students: int, env: dict, mix: str = "class") -> dict[str, str]:
     """The nbgrader course under ``root`` with ``students`` submissions; returns
-    student -> profile."""
+    student -> kind of work."""
     suites = root / "suites"
     for ex in EXERCISES:
         shutil.copytree(ROOT / "grader" / "suites" / ex, suites / ex,
@@ -130,16 +167,15 @@ def build_course(root: Path, students: int, env: dict) -> dict[str, str]:
     run(["nbgrader", "generate_assignment", ASSIGNMENT, "--create", "--force"], root, env)
     release = root / "release" / ASSIGNMENT
     profiles = {}
-    for i in range(students):
-        profile = PROFILES[i % len(PROFILES)]
+    for i, kind in enumerate(class_kinds(students, mix)):
         sid = f"s{i:04d}"
-        profiles[sid] = profile
+        profiles[sid] = kind
         folder = root / "submitted" / sid / ASSIGNMENT
         folder.mkdir(parents=True)
         (folder / "timestamp.txt").write_text("2026-11-29 08:00:00.000000 UTC")
         for ex in EXERCISES:
             released = json.loads((release / f"{ex}.ipynb").read_text())
-            text = (ROOT / "examples" / "class" / profile / f"{ex}.py").read_text()
+            text = (ROOT / "examples" / "class" / KINDS[kind][ex] / f"{ex}.py").read_text()
             mine = notebook_from(text, None, ex)["cells"]
             # The student's cells in the released notebook's frame (ids, metadata, and the
             # emptied test cells), as if they had typed their work into it.
@@ -305,6 +341,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=100)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--mix", choices=sorted(MIXES), default="class",
+                        help="class: the issue's class; stress: one in 20 loops")
     parser.add_argument("--keep", type=Path, help="build the course here and keep it")
     args = parser.parse_args()
     if shutil.which("nbgrader") is None:
@@ -325,7 +363,8 @@ def main() -> None:
         f"notebook, {TIMEOUT} s per cell")
     say(f"building the course: {args.students} students x {len(EXERCISES)} notebooks "
         f"in {root} ...")
-    profiles = build_course(root, args.students, env)
+    say(f"class mix: {args.mix}: {MIXES[args.mix]}")
+    profiles = build_course(root, args.students, env, args.mix)
     runs: dict[str, list[dict]] = {"nbgrader autograde": [], "mlmath grade": []}
     totals: dict[str, dict[str, float]] = {}
     for rep in range(1, args.repeats + 1):

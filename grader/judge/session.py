@@ -202,8 +202,10 @@ def pytest_args(suites: Path, only: list[str] | None = None) -> list[str]:
            "faulthandler", "unraisableexception", "threadexception", "legacypath", "subtests"]
     disabled = [arg for name in off for arg in ("-p", f"no:{name}")]
     targets = [str(suites / name) for name in only] if only else [str(suites)]
-    return [*targets, *disabled, "--import-mode=importlib", "--rootdir", str(suites),
-            "-c", str(suites / "pytest.ini")]
+    # --capture=no: the learner's output is the sandbox's, never this process's; capturing
+    # the suites' own (silent) output cost a seek and truncate per test phase.
+    return [*targets, *disabled, "--capture=no", "--import-mode=importlib", "--rootdir",
+            str(suites), "-c", str(suites / "pytest.ini")]
 
 
 class SuitePlan:

@@ -231,11 +231,21 @@ class Server:
     def __init__(self, wire) -> None:
         self.wire = wire
         self.modules: dict = {}
+        self.probes: dict = {}
 
     def module(self, name: str):
         if name not in self.modules:
             self.modules[name] = _import_cells(name) or importlib.import_module(name)
         return self.modules[name]
+
+    def probe(self, source: str, name: str):
+        """The judge's probe function, compiled once per sandbox for each source."""
+        key = (source, name)
+        if key not in self.probes:
+            namespace: dict = {}
+            exec(compile(source, "<probe>", "exec"), namespace)  # safe: the judge's code
+            self.probes[key] = namespace[name]
+        return self.probes[key]
 
     def handle(self, req: dict) -> dict:
         op = req.get("op")
@@ -259,9 +269,7 @@ class Server:
             if not callable(func):
                 return _error("missing", name=req["func"])
         elif op == "probe":
-            namespace: dict = {}
-            exec(compile(req["source"], "<probe>", "exec"), namespace)  # safe: judge's code
-            probe = namespace[req.get("name", "probe")]
+            probe = self.probe(req["source"], req.get("name", "probe"))
             args = [mod, *args]
 
             def func(*a, **k):
