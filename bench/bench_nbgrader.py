@@ -13,7 +13,8 @@ grade the same `submitted/` tree as their users run them: nbgrader with its kern
 per-cell timeout of 10 s (mlmath's per-call timeout) and its defaults otherwise; mlmath with
 every isolation layer this machine offers and two workers. Runs alternate A B, B A for each
 repetition; the script prints wall time, CPU time of every process (a cgroup), peak memory
-(the largest process, and all together), the ratio, and whether every student's total
+(the largest process, and all together: RSS, and PSS which counts a page shared by forked
+processes once), the ratio, and whether every student's total
 agrees.
 
     pip install -e '.[nbgrader]'      # nbgrader 0.9
@@ -227,8 +228,22 @@ class CpuGroup:
                 time.sleep(0.05)
 
 
-def descendants_rss(root: int) -> tuple[int, int]:
-    """(largest process, sum) of resident memory in bytes over ``root`` and its descendants."""
+def _pss(pid: int) -> int:
+    """Proportional set size in bytes: pages shared by several processes (a fork's copy-on-
+    write pages, as in mlmath's workers and zygote children) are split among them."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def descendants_memory(root: int) -> tuple[int, int, int]:
+    """(largest process RSS, sum of RSS, sum of PSS) in bytes over ``root`` and its
+    descendants. The RSS sum counts a page shared by forked processes once per process; the
+    PSS sum counts it once in all."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     page = os.sysconf("SC_PAGE_SIZE")
@@ -242,14 +257,15 @@ def descendants_rss(root: int) -> tuple[int, int]:
             rss[int(name)] = int(fields[21]) * page
         except (OSError, IndexError, ValueError):
             continue
-    largest = total = 0
+    largest = total = shared = 0
     stack = [root]
     while stack:
         pid = stack.pop()
         largest = max(largest, rss.get(pid, 0))
         total += rss.get(pid, 0)
+        shared += _pss(pid)
         stack += children.get(pid, [])
-    return largest, total
+    return largest, total, shared
 
 
 def timed(cmd: list[str], cwd: Path, env: dict, progress) -> dict:
@@ -261,13 +277,13 @@ def timed(cmd: list[str], cwd: Path, env: dict, progress) -> dict:
                             stderr=subprocess.PIPE, text=True,
                             preexec_fn=group.join if group else None)
     stop = threading.Event()
-    peaks = [0, 0]
+    peaks = [0, 0, 0]
 
     def sample():
         last = time.perf_counter()
         while not stop.wait(0.2):
-            largest, total = descendants_rss(proc.pid)
-            peaks[0], peaks[1] = max(peaks[0], largest), max(peaks[1], total)
+            now = descendants_memory(proc.pid)
+            peaks[:] = [max(a, b) for a, b in zip(peaks, now, strict=True)]
             if time.perf_counter() - last > 15:
                 last = time.perf_counter()
                 say(f"    ... {last - start:.0f} s, {progress()}")
@@ -286,7 +302,7 @@ def timed(cmd: list[str], cwd: Path, env: dict, progress) -> dict:
     if proc.returncode not in (0, 1):
         sys.exit(f"{cmd[0]} {cmd[1]} failed ({proc.returncode}):\n{stderr[-3000:]}")
     return {"wall": wall, "cpu": cpu, "peak_mb": peaks[0] / 2**20,
-            "total_mb": peaks[1] / 2**20}
+            "total_mb": peaks[1] / 2**20, "pss_mb": peaks[2] / 2**20}
 
 
 def nbgrader_round(root: Path, env: dict) -> tuple[dict, dict[str, float]]:
@@ -332,9 +348,10 @@ def summary(name: str, runs: list[dict]) -> str:
     cpu = f"{statistics.median(cpus):7.1f} s" if cpus else "    n/a"
     largest = max(r["peak_mb"] for r in runs)
     together = max(r["total_mb"] for r in runs)
+    pss = max(r["pss_mb"] for r in runs)
     return (f"{name:<20} wall min {min(walls):7.1f} s  median {statistics.median(walls):7.1f} s"
             f"   CPU median {cpu}   peak: largest process {largest:5.0f} MB, all "
-            f"{together:5.0f} MB")
+            f"{together:5.0f} MB RSS, {pss:5.0f} MB PSS")
 
 
 def main() -> None:
@@ -378,7 +395,8 @@ def main() -> None:
             totals[name] = got
             cpu = "n/a" if stats["cpu"] is None else f"{stats['cpu']:.1f} s"
             say(f"    {stats['wall']:.1f} s wall, {cpu} CPU, largest process "
-                f"{stats['peak_mb']:.0f} MB, all processes {stats['total_mb']:.0f} MB")
+                f"{stats['peak_mb']:.0f} MB, all processes {stats['total_mb']:.0f} MB RSS "
+                f"({stats['pss_mb']:.0f} MB PSS, shared pages counted once)")
     say("")
     for name, rs in runs.items():
         say(summary(name, rs))
