@@ -31,7 +31,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from grader import similarity as sim  # noqa: E402
+from grader.grading import similarity as sim  # noqa: E402
 
 EXERCISES = ["ex01_logs", "ex02_determinants", "ex03_inner_products", "ex04_chain_rule",
              "ex05_neural_network", "ex06_denoising"]

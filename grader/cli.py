@@ -1,6 +1,6 @@
 """The ``mlmath`` command: one function per subcommand, ``main(argv) -> exit status``.
 
-    mlmath grade SUBMISSIONS [--out DIR] ...   (see grader/grade_cmd.py)
+    mlmath grade SUBMISSIONS [--out DIR] ...   (see grader/grading/grade_cmd.py)
     mlmath build [--solutions DIR] [--exercises DIR] [--check] [--notebooks] [--release DIR]
     mlmath check [EXERCISE] [--dir DIR] [-v] [--timeout SECONDS]
 
@@ -14,11 +14,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from grader.grade_cmd import add_grade
+from grader.course.tasks import find_repo_root
+from grader.grading.grade_cmd import add_grade
+from grader.grading.similar_cmd import add_similar
 from grader.integrations.gradescope import add_gradescope
 from grader.integrations.nbgrader_course import add_nbgrader
-from grader.similar_cmd import add_similar
-from grader.tasks import find_repo_root
 
 
 def _repo_dir(given: Path | None, name: str) -> Path:
@@ -39,7 +39,7 @@ def _shown(path: Path) -> str:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Build exercises/ from solutions/ (or check it is current, or write the learner bundle)."""
-    from grader.build import (
+    from grader.course.build import (
         BuildFailed,
         build_tree,
         orphans,
@@ -69,7 +69,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"mlmath build: no exercise files (exNN_*.py) in {solutions}", file=sys.stderr)
         return 2
     if args.release is not None:
-        from grader.release import ReleaseError, write_release
+        from grader.course.release import ReleaseError, write_release
 
         revealed = list(dict.fromkeys(args.reveal or []))
         known = {t.id for conv in built.values() for t in conv.tasks}
@@ -115,7 +115,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Run the public tests and print a table per task."""
-    from grader.selfcheck import check
+    from grader.check.selfcheck import check
 
     return check(args.exercise, args.dir, verbose=args.verbose, timeout=args.timeout)
 

@@ -280,7 +280,7 @@ def test_report_table_sorts_by_score(graded, browser):
 
 def test_feedback_page_opens_and_stays_local(graded, browser, artifacts):
     """Does one learner's feedback page render its tasks, statuses and legend, locally?"""
-    from grader.names import student_slug
+    from grader.grading.names import student_slug
 
     page = graded / "feedback" / f"{student_slug('cai_typical_mistakes')}.html"
     html = page.read_text()
@@ -290,7 +290,7 @@ def test_feedback_page_opens_and_stays_local(graded, browser, artifacts):
     browser.open(page.as_uri())
     statuses = browser.evaluate("Array.from(document.querySelectorAll('tbody .status'))"
                                 ".map(s => s.textContent)")
-    from grader.tasks import read_tasks
+    from grader.course.tasks import read_tasks
 
     tasks = len(read_tasks(Path(__file__).resolve().parent.parent / "exercises"))
     assert len(statuses) == tasks and set(statuses) <= {"passed", "partly", "failed"}
@@ -305,10 +305,10 @@ def test_feedback_page_opens_and_stays_local(graded, browser, artifacts):
 
 def test_similarity_section_shows_pairs_side_by_side(graded, browser, artifacts, tmp_path):
     """Does the report's similarity section list pairs and open them side by side, locally?"""
-    from grader.class_report import write_class_report
-    from grader.runner import DEFAULT_SUITES, suite_exercises
-    from grader.similarity import read_stubs, similarity_report, sources_of
-    from grader.submissions import discover
+    from grader.grading.class_report import write_class_report
+    from grader.grading.runner import DEFAULT_SUITES, suite_exercises
+    from grader.grading.similarity import read_stubs, similarity_report, sources_of
+    from grader.grading.submissions import discover
 
     exercises = suite_exercises(DEFAULT_SUITES)
     report = similarity_report(sources_of(discover(SAMPLE, exercises)),

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.build import BuildFailed, build_tree, convert, stub_message
 from grader.cli import main
-from grader.tasks import find_repo_root, parse_tasks
+from grader.course.build import BuildFailed, build_tree, convert, stub_message
+from grader.course.tasks import find_repo_root, parse_tasks
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from grader.build import build_tree
 from grader.cli import main
-from grader.submissions import NOTEBOOK_HEADER, load_submission
-from grader.tasks import exercise_files
+from grader.course.build import build_tree
+from grader.course.tasks import exercise_files
+from grader.grading.submissions import NOTEBOOK_HEADER, load_submission
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.names import student_slug
+from grader.grading.names import student_slug
 
 REPO = Path(__file__).resolve().parent.parent
 TOY_SUITES = REPO / "tests" / "fixtures" / "toy_suites"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.names import student_slug
+from grader.grading.names import student_slug
 
 TOY_SUITES = Path(__file__).parent / "fixtures" / "toy_suites"
 
@@ -293,8 +293,8 @@ def test_kill_9_mid_run_then_rerun_grades_everyone_exactly_once(tmp_path):
 def test_stale_suite_modules_are_not_reused_between_runs(tmp_path):
     """In one warm process (suite modules kept loaded between submissions), does a wrong
     submission after a right one score as wrong, and does the same one grade identically?"""
-    from grader import worker
-    from grader.runner import suite_hash
+    from grader.grading import worker
+    from grader.grading.runner import suite_hash
     from grader.sandbox.launcher import Limits, detect
 
     iso = detect("auto")

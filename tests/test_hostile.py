@@ -52,7 +52,7 @@ from hostile.harness import (
     wait_for_no_leftovers,
 )
 
-from grader.names import student_slug
+from grader.grading.names import student_slug
 from grader.sandbox.launcher import SANDBOX_UID_BASE, detect
 
 HERE = Path(__file__).resolve().parent

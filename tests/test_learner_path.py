@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.tasks import exercise_files, parse_header
+from grader.course.tasks import exercise_files, parse_header
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = exercise_files(ROOT / "solutions")

@@ -25,7 +25,7 @@ MOODLE_EXPORT = FIXTURES / "moodle_export.csv"
 
 def result(student: str, score: float, *, max_score: float = 28.0, faults=(),
            problems=()) -> dict:
-    """A result dict as grader.worker.grade returns it (only what the exports read)."""
+    """A result dict as grader.grading.worker.grade returns it (only what the exports read)."""
     tasks = {"2.1": {"status": "passed", "score": 1.0, "max_score": 1.0},
              "2.2": {"status": "failed" if score < max_score else "passed", "score": 0.0,
                      "max_score": 2.0},

@@ -25,7 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.build import BEGIN, END
+from grader.course.build import BEGIN, END
+from grader.course.tasks import exercise_files, read_tasks
 from grader.integrations.nbgrader_course import (
     CONFIG_FILE,
     COURSE_FILE,
@@ -36,7 +37,6 @@ from grader.integrations.nbgrader_course import (
     nbgrader_regions,
 )
 from grader.integrations.nbgrader_submissions import course_submissions, discover_course
-from grader.tasks import exercise_files, read_tasks
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"

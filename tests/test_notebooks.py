@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.tasks import exercise_files
+from grader.course.tasks import exercise_files
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTION_FILES = exercise_files(ROOT / "solutions")

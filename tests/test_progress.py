@@ -1,4 +1,4 @@
-"""grader/progress.py: a tqdm bar on a terminal, throttled plain lines anywhere else.
+"""grader/grading/progress.py: a tqdm bar on a terminal, throttled plain lines anywhere else.
 
 The clock is passed in, so what is printed depends on the updates alone, never on how fast
 the machine runs the test.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 
-from grader.progress import Progress
+from grader.grading.progress import Progress
 
 
 class Clock:

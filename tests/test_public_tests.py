@@ -1,5 +1,5 @@
 """The public tests: they pass on solutions/, and on the untouched exercises/ every task is
-'not started' with its OWN stub. Run in pytest subprocesses (grader.selfcheck)."""
+'not started' with its OWN stub. Run in pytest subprocesses (grader.check.selfcheck)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from grader.check.selfcheck import NOT_STARTED, PASSED, render, run_public_tests
 from grader.cli import main
-from grader.selfcheck import NOT_STARTED, PASSED, render, run_public_tests
-from grader.tasks import exercise_files, public_test_files, read_tasks
+from grader.course.tasks import exercise_files, public_test_files, read_tasks
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"

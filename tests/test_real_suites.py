@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.names import student_slug
+from grader.grading.names import student_slug
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "class"

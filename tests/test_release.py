@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from grader.build import build_tree
 from grader.cli import main
-from grader.release import ReleaseError, write_release
-from grader.tasks import exercise_files, public_test_files
+from grader.course.build import build_tree
+from grader.course.release import ReleaseError, write_release
+from grader.course.tasks import exercise_files, public_test_files
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"

@@ -12,10 +12,10 @@ import re
 
 import pytest
 
-from grader import class_report as cr
-from grader import feedback as fb
-from grader.names import student_slug
-from grader.worker import STATUSES
+from grader.grading import class_report as cr
+from grader.grading import feedback as fb
+from grader.grading.names import student_slug
+from grader.grading.worker import STATUSES
 
 TITLES = {"1.1": "Log of a product", "1.2": "A stable log-sum-exp", "2.1": "The 3x3 determinant",
           "2.2": "Laplace expansion", "2.10": "Tenth task"}
@@ -62,7 +62,7 @@ HOSTILE = result(HOSTILE_NAME, [task("1.1", "failed", 0, 1, ["<b>not bold</b> | 
 
 
 def test_status_words_are_the_workers():
-    """Do the feedback's words and their meanings cover exactly grader.worker.STATUSES?"""
+    """Do the feedback's words and their meanings cover exactly grader.grading.worker.STATUSES?"""
     assert fb.STATUS_ORDER == STATUSES
     assert set(fb.STATUS_MEANING) == set(fb.LEARNER_MEANING) == set(STATUSES)
 

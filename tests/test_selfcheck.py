@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.build import convert
-from grader.cli import main
-from grader.selfcheck import (
+from grader.check.selfcheck import (
     FAILED,
     NOT_STARTED,
     PASSED,
@@ -17,6 +15,8 @@ from grader.selfcheck import (
     resolve_exercise,
     run_public_tests,
 )
+from grader.cli import main
+from grader.course.build import convert
 
 ROOT = Path(__file__).resolve().parent.parent
 SUPPORT = ROOT / "exercises"
@@ -290,8 +290,8 @@ def test_check_reads_a_notebook_bundle(tmp_path, capsys):
     import json
     import re
 
-    from grader.build import build_tree
     from grader.cli import main
+    from grader.course.build import build_tree
 
     root = Path(__file__).resolve().parent.parent
     bundle = tmp_path / "course"

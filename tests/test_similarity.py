@@ -1,4 +1,4 @@
-"""grader/similarity.py: normalised code, tf-idf vectors and cosine similarity.
+"""grader/grading/similarity.py: normalised code, tf-idf vectors and cosine similarity.
 
 The generated class: 25 honest students implement five functions of an inner-products
 exercise, each in one of five styles. Student (a, b) uses style (a + b j) mod 5 for function
@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader import similarity as sim
+from grader.grading import similarity as sim
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -471,7 +471,7 @@ def test_cosine_matrix_matches_dense_numpy():
 
 def test_report_renders_the_pairs_side_by_side(report, tmp_path):
     """Does the class report show the method, the pair and both functions, escaped?"""
-    from grader.class_report import write_class_report
+    from grader.grading.class_report import write_class_report
 
     result = {"student": "copier", "score": 1.0, "max_score": 2.0, "problems": [],
               "isolation": "none", "tests": [],
@@ -494,7 +494,8 @@ def test_similar_command_writes_page_and_json(tmp_path):
     stubs.mkdir()
     (stubs / "ex03_inner_products.py").write_text(STUB)
     proc = subprocess.run(
-        [sys.executable, "-m", "grader.similar_cmd", str(root), "--out", str(tmp_path / "out"),
+        [sys.executable, "-m", "grader.grading.similar_cmd", str(root), "--out",
+         str(tmp_path / "out"),
          "--stubs", str(stubs), "--exercises", "ex03_inner_products"],
         capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert proc.returncode == 0, proc.stderr

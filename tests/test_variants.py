@@ -131,7 +131,7 @@ def task_scores(out: Path) -> dict[str, dict[str, float]]:
 
 
 def results(out: Path) -> dict[str, dict]:
-    from grader.names import student_slug
+    from grader.grading.names import student_slug
 
     return {name: json.loads((out / "results" / student_slug(name) / "results.json")
                              .read_text(encoding="utf-8"))
@@ -241,7 +241,7 @@ def test_defect_class(graded, defect):
 
 
 def feedback_text(graded: Graded, rel: str) -> str:
-    from grader.names import student_slug
+    from grader.grading.names import student_slug
 
     name = student_name(VARIANTS / rel)
     return (graded.out / "feedback" / f"{student_slug(name)}.md").read_text(encoding="utf-8")

@@ -50,7 +50,7 @@ import tomllib
 import zipfile
 from pathlib import Path
 
-from grader.tasks import find_repo_root, read_tasks, task_key
+from grader.course.tasks import find_repo_root, read_tasks, task_key
 
 CONFIG = "mlmath_autograder.json"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -154,7 +154,7 @@ def build_autograder(out_zip: Path, *, suites_dir: Path, exercises: list[str] | 
         ValueError: unknown exercise or visibility, suites that do not load.
         FileNotFoundError: no repository to package.
     """
-    from grader.runner import suite_exercises
+    from grader.grading.runner import suite_exercises
 
     suites_dir = Path(suites_dir).resolve()
     repo_root = Path(repo_root or find_repo_root(Path(__file__).parent) or "")
@@ -234,7 +234,7 @@ def _copy_suite(src: Path, dest: Path) -> None:
 
 def results_json(result: dict, config: dict, seconds: float) -> dict:
     """Gradescope's ``results.json`` for one graded submission (see the module docstring)."""
-    from grader.feedback import gradescope_results
+    from grader.grading.feedback import gradescope_results
 
     tasks = config.get("tasks", {})
     titles = {tid: t["title"] for tid, t in tasks.items() if t.get("title")}
@@ -279,7 +279,7 @@ def _stage(src: Path, dest: Path) -> bool:
     rename cannot work, copied at the top level only (what the reader looks at), links as
     links and files over the notebook limit as empty files of the same size, so the reader
     names them exactly as it would the originals."""
-    from grader.submissions import MAX_NOTEBOOK_BYTES
+    from grader.grading.submissions import MAX_NOTEBOOK_BYTES
 
     try:
         os.rename(src, dest)
@@ -376,7 +376,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def add_gradescope(sub: argparse._SubParsersAction) -> None:
     """``mlmath gradescope build ...`` (and ``run``, which the zip's run_autograder calls)."""
-    from grader.runner import DEFAULT_SUITES
+    from grader.grading.runner import DEFAULT_SUITES
 
     p = sub.add_parser("gradescope", help="build a Gradescope autograder zip",
                        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -19,7 +19,7 @@ for the assignment, in the layout each gradebook documents for its CSV import:
   address`` or ``ID number`` column, as Moodle exports them), that student's value in the
   roster's column named by ``identifier``.
 
-Every text cell goes through :func:`grader.names.csv_cell`, so a name that starts like a
+Every text cell goes through :func:`grader.grading.names.csv_cell`, so a name that starts like a
 formula is shown by a spreadsheet, never run. Results holding a grader fault are left out
 (not a score); students missing from the roster, or in the roster but not graded, are named
 in the returned report, never guessed.
@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.names import csv_cell
+from grader.grading.names import csv_cell
 
 FORMATS = ("canvas", "moodle")
 CANVAS_IDENTITY = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
@@ -129,7 +129,7 @@ def _canvas(results: list[dict], path: Path, assignment: str, roster: Path | Non
 
 def moodle_feedback(result: dict) -> str:
     """One line for Moodle's feedback column: the score and each exercise's status."""
-    from grader.feedback import combined_status, exercise_of, task_sort_key
+    from grader.grading.feedback import combined_status, exercise_of, task_sort_key
 
     groups: dict[str, list[str]] = {}
     for task in sorted(result["tasks"], key=task_sort_key):
@@ -179,7 +179,7 @@ def write_lms(results: list[dict], path: Path, fmt: str, *, assignment_name: str
     """Write a Canvas or Moodle grade import file (see the module docstring).
 
     Args:
-        results: result dicts of :func:`grader.worker.grade`, in the order to write.
+        results: result dicts of :func:`grader.grading.worker.grade`, in the order to write.
         path: the CSV to write.
         fmt: ``"canvas"`` or ``"moodle"``.
         assignment_name: the assignment's column (Canvas: its name, optionally with

@@ -34,8 +34,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.build import BEGIN, END, ONE_LINE, atomic_write, convert
-from grader.tasks import Task, find_repo_root
+from grader.course.build import BEGIN, END, ONE_LINE, atomic_write, convert
+from grader.course.tasks import Task, find_repo_root
 
 COURSE_FILE = "mlmath_course.json"
 COURSE_FORMAT = "mlmath-nbgrader-course/1"
@@ -139,7 +139,7 @@ def exercise_notebook(text: str, path: Path) -> ExportedNotebook:
     """The nbgrader notebook of one solution file (its text and path).
 
     Raises ExportError when the file's cells cannot be told apart or a locked cell mentions
-    a solution marker (nbgrader would refuse it); grader.build.BuildFailed for bad regions.
+    a solution marker (nbgrader would refuse it); grader.course.build.BuildFailed for bad regions.
     """
     import jupytext
 
@@ -268,8 +268,8 @@ def assignment_exercises(course_dir: Path, assignment: str) -> list[str]:
 
 def resolve_exercises(specs: list[str], solutions_dir: Path) -> list[str]:
     """Module names for ``ex02``, ``2`` or ``ex02_determinants`` (every exercise if empty)."""
-    from grader.selfcheck import SetupError, resolve_exercise
-    from grader.tasks import exercise_files
+    from grader.check.selfcheck import SetupError, resolve_exercise
+    from grader.course.tasks import exercise_files
 
     if not specs:
         return [p.stem for p in exercise_files(solutions_dir)]
@@ -297,7 +297,7 @@ def export_course(course_dir: Path, *, assignment: str, exercises: list[str],
         course_id: nbgrader's course id, written only into a new ``nbgrader_config.py``
             (default: the course folder's name).
     Raises:
-        ExportError, grader.build.BuildFailed: nothing is written then.
+        ExportError, grader.course.build.BuildFailed: nothing is written then.
     """
     course_dir, solutions_dir = Path(course_dir), Path(solutions_dir)
     exercises_dir = Path(exercises_dir)
@@ -322,7 +322,7 @@ def export_course(course_dir: Path, *, assignment: str, exercises: list[str],
     for helper in sorted(exercises_dir.glob("_*.py")):
         planned[helper.name] = helper.read_bytes()
     # The public tests look for forbidden calls with the grader's own scanner (pure ast), as
-    # in the learner bundle (grader/release.py).
+    # in the learner bundle (grader/course/release.py).
     planned["_forbidden.py"] = (Path(__file__).resolve().parent.parent / "judge"
                                 / "forbidden.py").read_bytes()
     planned[HELPER] = (TEMPLATES / HELPER).read_bytes()
@@ -354,7 +354,7 @@ def export_course(course_dir: Path, *, assignment: str, exercises: list[str],
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write an nbgrader course from the exercises."""
-    from grader.build import BuildFailed
+    from grader.course.build import BuildFailed
 
     root = find_repo_root()
     solutions = args.solutions or (root / "solutions" if root else None)

@@ -35,13 +35,19 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.grading.submissions import (
+    MAX_ENTRIES,
+    MAX_NOTEBOOK_BYTES,
+    Unreadable,
+    read_capped,
+    shown,
+)
 from grader.integrations.nbgrader_course import assignment_map
 from grader.integrations.nbgrader_submissions import (
     CourseSubmission,
     read_student,
     released_notebooks,
 )
-from grader.submissions import MAX_ENTRIES, MAX_NOTEBOOK_BYTES, Unreadable, read_capped, shown
 
 MAX_COPIED_FILES = 1000  # of a student's other files copied into autograded/ ...
 MAX_COPIED_BYTES = 256 * 2**20  # ... and their total size
@@ -75,7 +81,7 @@ def load_config(course_dir: Path):
 
 def task_output(task_id: str, task: dict | None, points: float, title: str) -> dict:
     """A test cell's output: the task's score, status and learner-safe messages and hints."""
-    from grader.feedback import LEARNER_MEANING
+    from grader.grading.feedback import LEARNER_MEANING
 
     if task is None:
         text = (f"Task {task_id} ({title}): not graded by mlmath (no hidden tests for it); "
@@ -312,7 +318,7 @@ def write_back(course_dir: Path, assignment: str, results: list[dict],
         course_dir: the nbgrader course folder (with ``nbgrader_config.py``).
         assignment: the graded assignment, e.g. ``"ps1"``; it must have been exported by
             ``mlmath nbgrader export`` and released by ``nbgrader generate_assignment``.
-        results: result dicts of :func:`grader.worker.grade` (``student`` is the student id,
+        results: result dicts of :func:`grader.grading.worker.grade` (``student`` is the student id,
             ``submission_hash`` the digest of :func:`course_submissions`).
         timestamps: ``{student: timestamp}`` (nbgrader's text or a datetime); a student not
             in it gets the submission's ``timestamp.txt``.

@@ -16,7 +16,7 @@ that folder (``ps0/`` beside it is another assignment), and for each student:
   the learner's kernel, and grading runs the hidden suites instead;
 - reads ``timestamp.txt``, nbgrader's submission time, for late penalties.
 
-Files are read as everywhere in mlmath (:func:`grader.submissions.read_capped`): no link is
+Files are read as everywhere in mlmath (:func:`grader.grading.submissions.read_capped`): no link is
 followed, sizes are checked before reading, and a file that cannot be read is that student's
 problem, never the run's. This module needs nbformat only, not nbgrader.
 """
@@ -30,8 +30,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.integrations.nbgrader_course import assignment_map
-from grader.submissions import (
+from grader.grading.submissions import (
     MAX_ENTRIES,
     MAX_NOTEBOOK_BYTES,
     ClassFolder,
@@ -40,6 +39,7 @@ from grader.submissions import (
     read_capped,
     shown,
 )
+from grader.integrations.nbgrader_course import assignment_map
 
 TIMESTAMP_FILE = "timestamp.txt"
 MAX_TIMESTAMP_BYTES = 4096
@@ -61,14 +61,14 @@ class CourseSubmission:
     # the sanitised notebook with its test cells (what nbgrader's autograded/ folder holds)
 
     def to_submission(self, convert=None) -> Submission:
-        """A :class:`grader.submissions.Submission` of ``.py`` sources for the sandbox.
+        """A :class:`grader.grading.submissions.Submission` of ``.py`` sources for the sandbox.
 
         Each notebook becomes the module mlmath's reader makes of any notebook (cell by cell,
         a cell that does not parse skipped and named in the notes). ``convert(raw, name) ->
         str`` replaces that reader; Unreadable from it is this student's problem for that
         exercise.
         """
-        from grader import submissions
+        from grader.grading import submissions
 
         sub = Submission(self.student, problems=list(self.problems), notes=list(self.notes),
                          unreadable=list(self.unreadable), digest=self.digest)
@@ -360,7 +360,7 @@ def course_submissions(course_dir: Path, assignment: str, exercises: list[str],
 
 
 def discover_course(course_dir: Path, assignment: str, exercises: list[str]) -> ClassFolder:
-    """:func:`grader.submissions.discover_class` for an nbgrader assignment: the same
+    """:func:`grader.grading.submissions.discover_class` for an nbgrader assignment: the same
     ClassFolder (Submissions of ``.py`` sources, notes), so the runner can take either."""
     notes: list[str] = []
     subs = course_submissions(course_dir, assignment, exercises, notes)

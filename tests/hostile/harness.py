@@ -15,7 +15,7 @@ import threading
 import time
 from pathlib import Path
 
-from grader.names import student_slug
+from grader.grading.names import student_slug
 
 SANDBOX_UID_BASE = 61000  # grader.sandbox.launcher.SANDBOX_UID_BASE (checked by the tests)
 SANDBOX_UIDS = range(SANDBOX_UID_BASE, SANDBOX_UID_BASE + 1000)

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from grader import tempdirs, wire
+from grader import wire
 from grader.faults import GraderFault
+from grader.grading import tempdirs
 
 MODULE = "mlmath_preflight"
 LIBRARIES = ("numpy", "sympy", "matplotlib")

@@ -9,7 +9,7 @@ r"""The learner bundle: what a learner downloads, and nothing the instructor kee
 - ``_forbidden.py``, a copy of :mod:`grader.judge.forbidden` (pure ``ast`` code), so the
   public tests find a forbidden call with the same declaration and scanner as the grader,
 - the learner's check command, ``mlmath-check``, as a tiny local package in
-  ``tools/mlmath_check/`` (from :mod:`grader.learner_check`; stdlib and pytest only),
+  ``tools/mlmath_check/`` (from :mod:`grader.check.learner_check`; stdlib and pytest only),
 - ``requirements.txt`` (numpy, sympy, matplotlib, pytest, the check command, and with
   ``--notebooks`` Jupyter: notebook and ipykernel), ``pytest.ini`` and a ``README.md``.
 
@@ -37,8 +37,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from grader.build import Converted, planned_files
-from grader.tasks import EXERCISE_FILE, PUBLIC_TEST_FILE
+from grader.course.build import Converted, planned_files
+from grader.course.tasks import EXERCISE_FILE, PUBLIC_TEST_FILE
 
 MARKER = ".mlmath-bundle"
 REQUIREMENTS = "numpy>=1.26\nsympy>=1.12\nmatplotlib>=3.8\npytest>=8\n"
@@ -227,7 +227,7 @@ def worked_files(worked: dict[str, Converted], revealed: list[str],
         text = head + conv.text
         files[f"worked/{name}"] = text.encode("utf-8")
         if notebooks:
-            from grader.build import to_notebook
+            from grader.course.build import to_notebook
 
             files[f"worked/{name[:-3]}.ipynb"] = to_notebook(text).encode("utf-8")
     return files
@@ -260,8 +260,9 @@ def bundle_files(built: dict[str, Converted], exercises: Path, *,
         for name in built:
             files.pop(name, None)
     # The public tests look for forbidden calls with the grader's own scanner (pure ast).
-    files["_forbidden.py"] = (Path(__file__).parent / "judge" / "forbidden.py").read_bytes()
-    check_source = Path(__file__).with_name("learner_check.py").read_bytes()
+    grader_dir = Path(__file__).resolve().parent.parent
+    files["_forbidden.py"] = (grader_dir / "judge" / "forbidden.py").read_bytes()
+    check_source = (grader_dir / "check" / "learner_check.py").read_bytes()
     files[f"{CHECK_PACKAGE}/mlmath_check.py"] = check_source
     files[f"{CHECK_PACKAGE}/pyproject.toml"] = CHECK_PYPROJECT.encode()
     files["requirements.txt"] = (REQUIREMENTS + (NOTEBOOK_REQUIREMENTS if notebooks else "")

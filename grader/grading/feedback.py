@@ -9,7 +9,8 @@ One data model (:func:`feedback_model`) is rendered by two Jinja templates,
 ``templates/feedback.md`` and ``templates/feedback.html``, so the two pages never disagree.
 The HTML template escapes every value (autoescape); the Markdown template passes untrusted
 text through :func:`md_text` and :func:`md_cell`, so a student name can neither start a raw
-HTML tag nor break a table. Per-student files are named by :func:`grader.names.student_slug`.
+HTML tag nor break a table. Per-student files are named by
+:func:`grader.grading.names.student_slug`.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from grader.names import markdown_cell, student_slug
+from grader.grading.names import markdown_cell, student_slug
 
-# The words of a task's status (grader.worker.STATUSES), in display order, with what each
+# The words of a task's status (grader.grading.worker.STATUSES), in display order, with what each
 # means: one sentence for the instructor and one for the learner. Every output (terminal
 # table, CSV, feedback, results.json, class report) uses these words and no others.
 STATUS_ORDER = ("passed", "partly", "failed", "not started", "not submitted", "grader fault")
@@ -188,7 +189,8 @@ def md_lines(text: object) -> str:
 
 
 def md_cell(text: object) -> str:
-    """Untrusted text for one Markdown table cell: :func:`grader.names.markdown_cell`, no HTML."""
+    """Untrusted text for one Markdown table cell (:func:`grader.grading.names.markdown_cell`),
+    no HTML."""
     s = markdown_cell(text).replace("&", "&amp;")
     return s.replace("<", "&lt;").replace(">", "&gt;")
 
@@ -252,7 +254,7 @@ def gradescope_results(result: dict, titles: dict[str, str]) -> dict:
 def write_student_outputs(result: dict, out: Path, titles: dict[str, str]) -> dict[str, Path]:
     """Write feedback/<slug>.md, feedback/<slug>.html and results/<slug>/results.json.
 
-    ``<slug>`` is :func:`grader.names.student_slug` of the student's exact name, so two
+    ``<slug>`` is :func:`grader.grading.names.student_slug` of the student's exact name, so two
     names never share a file. Returns the three paths by kind ("md", "html", "results").
     """
     out = Path(out)
@@ -271,5 +273,5 @@ def write_student_outputs(result: dict, out: Path, titles: dict[str, str]) -> di
 
 
 def safe_name(student: str) -> str:
-    """The file name stem of a student's outputs (:func:`grader.names.student_slug`)."""
+    """The file name stem of a student's outputs (:func:`grader.grading.names.student_slug`)."""
     return student_slug(student)

@@ -1,4 +1,5 @@
-"""A pytest plugin, loaded with ``-p grader.check_plugin`` in the subprocess of ``mlmath check``.
+"""A pytest plugin, loaded with ``-p grader.check.check_plugin`` in the subprocess of
+``mlmath check``.
 
 It records, for every public test, its outcome, its task marker and the learner-facing
 failure message, and writes them as JSON to the file named by ``MLMATH_CHECK_REPORT``.

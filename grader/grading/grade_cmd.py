@@ -33,7 +33,7 @@ import sys
 import time
 from pathlib import Path
 
-from grader.runner import DEFAULT_SUITES
+from grader.grading.runner import DEFAULT_SUITES
 
 EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE, EXIT_STRICT = 0, 1, 2, 3
 EXIT_FAULT, EXIT_PREFLIGHT, EXIT_ENVIRONMENT, EXIT_INTERRUPTED = 4, 5, 6, 130
@@ -41,7 +41,7 @@ MAX_LINES = 10  # of repeated messages printed per kind
 
 
 def _titles() -> dict[str, str]:
-    from grader.tasks import find_repo_root, read_tasks
+    from grader.course.tasks import find_repo_root, read_tasks
 
     root = find_repo_root(Path(__file__).resolve().parent)
     if root is None or not (root / "exercises").is_dir():
@@ -63,9 +63,9 @@ def _sigterm_to_interrupt(signum, _frame) -> None:
 def cmd_grade(args: argparse.Namespace) -> int:
     """Grade every submission in a folder with the hidden suites."""
     from grader.faults import GraderFault
-    from grader.runner import dask_executor, grade_class
+    from grader.grading.runner import dask_executor, grade_class
+    from grader.grading.submissions import AmbiguousClass
     from grader.sandbox.launcher import IsolationUnavailable, Limits, detect
-    from grader.submissions import AmbiguousClass
 
     started = time.monotonic()
     if args.jobs < 1:
@@ -146,7 +146,7 @@ def _facts(summary, isolation, args, started: float) -> dict:
     import datetime
 
     from grader.cli import _version
-    from grader.runner import suite_hash
+    from grader.grading.runner import suite_hash
 
     return {"date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
             "isolation": isolation.name, "missing": list(isolation.missing),
@@ -157,12 +157,12 @@ def _facts(summary, isolation, args, started: float) -> dict:
 
 
 def _similarity(summary, args):
-    """Which submissions look alike, per exercise (grader.similarity), or None if off."""
+    """Which submissions look alike, per exercise (grader.grading.similarity), or None if off."""
     if args.no_similarity:
         return None
-    from grader.runner import suite_exercises
-    from grader.similar_cmd import handout_dir
-    from grader.similarity import read_stubs, similarity_report, sources_of
+    from grader.grading.runner import suite_exercises
+    from grader.grading.similar_cmd import handout_dir
+    from grader.grading.similarity import read_stubs, similarity_report, sources_of
 
     stubs_dir = handout_dir()
     stubs = read_stubs(stubs_dir, suite_exercises(args.suites)) if stubs_dir else {}
@@ -170,8 +170,8 @@ def _similarity(summary, args):
 
 
 def _write_outputs(summary, out: Path, isolation, args, started: float) -> None:
-    from grader.class_report import summary_table, write_class_report, write_csv
-    from grader.feedback import write_student_outputs
+    from grader.grading.class_report import summary_table, write_class_report, write_csv
+    from grader.grading.feedback import write_student_outputs
 
     results = [summary.results[s.student] for s in summary.submissions
                if s.student in summary.results]
@@ -275,7 +275,7 @@ def add_grade(sub: argparse._SubParsersAction) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m grader.grade_cmd SUBMISSIONS ...``, the same as ``mlmath grade``."""
+    """``python -m grader.grading.grade_cmd SUBMISSIONS ...``, the same as ``mlmath grade``."""
     from grader.cli import main as cli_main
 
     return cli_main(["grade", *(sys.argv[1:] if argv is None else argv)])

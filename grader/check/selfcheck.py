@@ -1,6 +1,6 @@
 r"""``mlmath check``: run the public tests of one exercise (or all) and print a table per task.
 
-The tests run in a subprocess (pytest with :mod:`grader.check_plugin`), never in this
+The tests run in a subprocess (pytest with :mod:`grader.check.check_plugin`), never in this
 process: the grader does not import learner code. A task is
 
 - **passed** when all its public tests pass,
@@ -24,7 +24,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.tasks import (
+from grader.course.tasks import (
     PUBLIC_TEST_FILE,
     Task,
     exercise_files,
@@ -188,7 +188,7 @@ def run_public_tests(
             env["MLMATH_EXERCISE_DIR"] = str(module_dir.resolve())
         else:
             env.pop("MLMATH_EXERCISE_DIR", None)
-        command = [sys.executable, "-m", "pytest", "-p", "grader.check_plugin",
+        command = [sys.executable, "-m", "pytest", "-p", "grader.check.check_plugin",
                    "-p", "no:cacheprovider", "--continue-on-collection-errors",
                    "-q", "--no-header", "-rN", *(p.name for p in tests)]
         try:

@@ -21,8 +21,8 @@ import threading
 from multiprocessing.util import Finalize
 from pathlib import Path
 
-from grader import tempdirs
 from grader.faults import GraderFault
+from grader.grading import tempdirs
 
 _SLOT = 0
 _ZYGOTE = None  # this worker's warm zygote, kept across submissions
@@ -138,7 +138,7 @@ def _settings(job: dict):
 
 
 def _check_sandbox(isolation, limits) -> None:
-    from grader.preflight import check_sandbox
+    from grader.grading.preflight import check_sandbox
 
     check_sandbox(isolation, limits, slot=_SLOT, zygote=_zygote_for(isolation, limits),
                   folder_root=_root(), register=_SANDBOXES)
@@ -149,7 +149,7 @@ def preflight(job: dict) -> dict:
 
     Returns ``{"ok": True, "tests": N}`` or ``{"ok": False, "error": what failed}``.
     """
-    from grader.preflight import check_suites
+    from grader.grading.preflight import check_suites
 
     isolation, limits = _settings(job)
     try:

@@ -3,7 +3,7 @@
     mlmath similar SUBMISSIONS [--out DIR] [--threshold T] [--stubs DIR] [--exercises ...]
 
 Reads a class the way ``mlmath grade`` does (folders, ``.py`` files, notebooks, an nbgrader
-course), compares every pair of submissions per exercise (see :mod:`grader.similarity`:
+course), compares every pair of submissions per exercise (see :mod:`grader.grading.similarity`:
 tf-idf vectors of normalised code, cosine similarity, the handout's code removed) and writes
 ``similarity.html`` (self-contained) and ``similarity.json`` into ``--out``. Student code is
 parsed as text, never run. A pair above the threshold is a reason to look, not a verdict.
@@ -18,12 +18,12 @@ import json
 import sys
 from pathlib import Path
 
-from grader.similarity import DEFAULT_THRESHOLD
+from grader.grading.similarity import DEFAULT_THRESHOLD
 
 
 def handout_dir() -> Path | None:
     """The handout's exercise folder (<repo>/exercises), or None outside the repository."""
-    from grader.tasks import find_repo_root
+    from grader.course.tasks import find_repo_root
 
     root = find_repo_root(Path(__file__).resolve().parent)
     return root / "exercises" if root is not None and (root / "exercises").is_dir() else None
@@ -35,10 +35,10 @@ def _printable(text: str) -> str:
 
 def cmd_similar(args: argparse.Namespace) -> int:
     """Compare the submissions of a class and write the similarity page."""
-    from grader.feedback import environment
-    from grader.runner import DEFAULT_SUITES, suite_exercises
-    from grader.similarity import read_stubs, similarity_report, sources_of
-    from grader.submissions import discover
+    from grader.grading.feedback import environment
+    from grader.grading.runner import DEFAULT_SUITES, suite_exercises
+    from grader.grading.similarity import read_stubs, similarity_report, sources_of
+    from grader.grading.submissions import discover
 
     if not 0.0 <= args.threshold <= 1.0:
         print("mlmath similar: --threshold must be between 0 and 1", file=sys.stderr)
@@ -103,7 +103,7 @@ def add_similar(sub: argparse._SubParsersAction) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m grader.similar_cmd SUBMISSIONS ...``, the same as ``mlmath similar``."""
+    """``python -m grader.grading.similar_cmd SUBMISSIONS ...``, the same as ``mlmath similar``."""
     parser = argparse.ArgumentParser(prog="mlmath")
     add_similar(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(["similar", *(sys.argv[1:] if argv is None else argv)])

@@ -34,7 +34,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.tasks import (
+from grader.course.tasks import (
     EXERCISE_FILE,
     TASK_HEADER_LIKE,
     Task,

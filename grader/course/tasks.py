@@ -120,7 +120,7 @@ def find_repo_root(start: Path | None = None) -> Path | None:
     for folder in (here, *here.parents):
         if (folder / "solutions").is_dir() and (folder / "grader").is_dir():
             return folder
-    package_root = Path(__file__).resolve().parent.parent
+    package_root = Path(__file__).resolve().parent.parent.parent
     if (package_root / "solutions").is_dir():
         return package_root
     return None

@@ -16,15 +16,15 @@ from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from grader import tempdirs, worker
 from grader.faults import GraderFault
-from grader.gradebook import Gradebook
-from grader.progress import Progress
+from grader.grading import tempdirs, worker
+from grader.grading.gradebook import Gradebook
+from grader.grading.progress import Progress
+from grader.grading.submissions import Submission, discover_class
 from grader.sandbox import cgroups
 from grader.sandbox.launcher import Isolation, Limits
-from grader.submissions import Submission, discover_class
 
-DEFAULT_SUITES = Path(__file__).resolve().parent / "suites"
+DEFAULT_SUITES = Path(__file__).resolve().parent.parent / "suites"
 SUITE_DIR = re.compile(r"^ex\d\d_[a-z0-9_]+$")
 
 
@@ -69,7 +69,7 @@ def local_executor(jobs: int) -> Executor:
     Each worker watches this process and stops (killing its sandboxes) if it dies.
     """
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["numpy", "sympy", "pytest", "grader.worker"])
+    ctx.set_forkserver_preload(["numpy", "sympy", "pytest", "grader.grading.worker"])
     counter = ctx.Value("i", 0)
     return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
                                initializer=worker.warm_up, initargs=(counter, os.getpid()))

@@ -4,12 +4,12 @@
 script to sort tables; nothing is fetched, and its Content-Security-Policy forbids it): the
 run's facts, a score histogram, a sortable table of students linking to their feedback
 pages, a per-task view (mean, share passed, the check that fails most often with its learner
-message), and optionally the similarity of submissions (:mod:`grader.similarity`).
+message), and optionally the similarity of submissions (:mod:`grader.grading.similarity`).
 
-Every output uses the same words for a task's status as :data:`grader.worker.STATUSES`
-(see :data:`grader.feedback.STATUS_MEANING`). The CSV keeps one score column per task and
+Every output uses the same words for a task's status as :data:`grader.grading.worker.STATUSES`
+(see :data:`grader.grading.feedback.STATUS_MEANING`). The CSV keeps one score column per task and
 adds one status column per exercise (``ex01 status``), the exercise's tasks combined by
-:func:`grader.feedback.combined_status`: a per-task status column would double the width of
+:func:`grader.grading.feedback.combined_status`: a per-task status column would double the width of
 a sheet with 46 tasks, and the feedback pages hold the per-task words.
 """
 
@@ -21,7 +21,7 @@ import statistics
 from collections import Counter
 from pathlib import Path
 
-from grader.feedback import (
+from grader.grading.feedback import (
     STATUS_MEANING,
     STATUS_ORDER,
     combined_status,
@@ -29,7 +29,7 @@ from grader.feedback import (
     exercise_of,
     task_sort_key,
 )
-from grader.names import csv_cell, student_slug
+from grader.grading.names import csv_cell, student_slug
 
 
 def task_order(results: list[dict]) -> list[str]:
@@ -51,7 +51,7 @@ def _exercise_status(result: dict, exercise: str, tasks: list[str]) -> str:
 def write_csv(results: list[dict], path: Path) -> None:
     """One row per student: a score per task, total, max, problems, a status per exercise.
 
-    Every text cell goes through :func:`grader.names.csv_cell`, so a student name or a
+    Every text cell goes through :func:`grader.grading.names.csv_cell`, so a student name or a
     problem that starts with ``=`` is shown by a spreadsheet, never run as a formula.
     """
     tasks = task_order(results)
@@ -321,11 +321,12 @@ def write_class_report(results: list[dict], out: Path, titles: dict[str, str], *
     Args:
         results: the judge's result dicts, one per student.
         out: the output folder; the students' feedback pages are linked as
-            ``feedback/<slug>.html`` inside it (:func:`grader.feedback.write_student_outputs`).
+            ``feedback/<slug>.html`` inside it
+            (:func:`grader.grading.feedback.write_student_outputs`).
         titles: task ID -> task title.
         facts: the run's facts to show, in order, e.g. ``{"isolation": ..., "suite_hash":
             ..., "date": ..., "grader_version": ..., "elapsed": seconds}``; any key is shown.
-        similarity: the result of :func:`grader.similarity.similarity_report`, or None.
+        similarity: the result of :func:`grader.grading.similarity.similarity_report`, or None.
     """
     path = Path(out) / "report.html"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -482,7 +482,7 @@ def similarity_report(submission_sources: dict[str, dict[str, str | bytes]],
         jobs: processes for normalising a large class (default: the number of cores).
 
     Returns:
-        plain data (JSON-ready) for :func:`grader.class_report.write_class_report`:
+        plain data (JSON-ready) for :func:`grader.grading.class_report.write_class_report`:
         ``{method, threshold, ngram, min_tokens, students, exercises: [{exercise, compared,
         too_short, unreadable: {student: why}, median, p99, pairs: [{a, b, similarity,
         regions: [...]}], more_pairs, clusters: [[student, ...]]}], pairs: [{a, b,
@@ -564,7 +564,8 @@ def _compare(ex: str, docs: dict[str, Document], sources: dict[str, str | bytes]
 
 
 def sources_of(submissions) -> dict[str, dict[str, bytes]]:
-    """``{student: {module: bytes}}`` from :class:`grader.submissions.Submission` objects."""
+    """``{student: {module: bytes}}`` from
+    :class:`grader.grading.submissions.Submission` objects."""
     return {s.student: {name.removesuffix(".py"): data for name, data in s.files.items()}
             for s in submissions}
 
