@@ -16,7 +16,8 @@ import pytest
 from grader.cli import main
 from grader.course.build import build_tree
 from grader.course.tasks import exercise_files
-from grader.grading.submissions import NOTEBOOK_HEADER, load_submission
+from grader.grading.reading import NOTEBOOK_HEADER
+from grader.grading.submissions import load_submission
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"

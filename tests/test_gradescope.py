@@ -230,7 +230,7 @@ def test_where_a_rename_fails_the_copy_keeps_what_the_reader_must_see(tmp_path, 
     """If the upload cannot be moved (another file system), is the copy made without
     following links (a link stays a link, for the reader to refuse) and without reading a
     huge file (an empty file of the same size, for the reader to refuse by size)?"""
-    from grader.grading.submissions import MAX_NOTEBOOK_BYTES
+    from grader.grading.reading import MAX_NOTEBOOK_BYTES
     from grader.integrations import gradescope
 
     upload = tmp_path / "submission"

@@ -279,7 +279,7 @@ def _stage(src: Path, dest: Path) -> bool:
     rename cannot work, copied at the top level only (what the reader looks at), links as
     links and files over the notebook limit as empty files of the same size, so the reader
     names them exactly as it would the originals."""
-    from grader.grading.submissions import MAX_NOTEBOOK_BYTES
+    from grader.grading.reading import MAX_NOTEBOOK_BYTES
 
     try:
         os.rename(src, dest)

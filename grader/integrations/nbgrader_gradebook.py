@@ -35,13 +35,8 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.grading.submissions import (
-    MAX_ENTRIES,
-    MAX_NOTEBOOK_BYTES,
-    Unreadable,
-    read_capped,
-    shown,
-)
+from grader.grading.reading import MAX_NOTEBOOK_BYTES, Unreadable, read_capped, shown
+from grader.grading.submissions import MAX_ENTRIES
 from grader.integrations.nbgrader_course import assignment_map
 from grader.integrations.nbgrader_submissions import (
     CourseSubmission,

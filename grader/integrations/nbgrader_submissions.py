@@ -16,7 +16,7 @@ that folder (``ps0/`` beside it is another assignment), and for each student:
   the learner's kernel, and grading runs the hidden suites instead;
 - reads ``timestamp.txt``, nbgrader's submission time, for late penalties.
 
-Files are read as everywhere in mlmath (:func:`grader.grading.submissions.read_capped`): no link is
+Files are read as everywhere in mlmath (:func:`grader.grading.reading.read_capped`): no link is
 followed, sizes are checked before reading, and a file that cannot be read is that student's
 problem, never the run's. This module needs nbformat only, not nbgrader.
 """
@@ -30,15 +30,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.grading.submissions import (
-    MAX_ENTRIES,
-    MAX_NOTEBOOK_BYTES,
-    ClassFolder,
-    Submission,
-    Unreadable,
-    read_capped,
-    shown,
-)
+from grader.grading.reading import MAX_NOTEBOOK_BYTES, Unreadable, read_capped, shown
+from grader.grading.submissions import MAX_ENTRIES, ClassFolder, Submission
 from grader.integrations.nbgrader_course import assignment_map
 
 TIMESTAMP_FILE = "timestamp.txt"
@@ -68,7 +61,7 @@ class CourseSubmission:
         str`` replaces that reader; Unreadable from it is this student's problem for that
         exercise.
         """
-        from grader.grading import submissions
+        from grader.grading import reading
 
         sub = Submission(self.student, problems=list(self.problems), notes=list(self.notes),
                          unreadable=list(self.unreadable), digest=self.digest)
@@ -77,13 +70,11 @@ class CourseSubmission:
             try:
                 if convert is not None:
                     code = convert(raw, name)
-                elif hasattr(submissions, "cells_to_module"):
-                    code, skipped = submissions.cells_to_module(
-                        submissions.notebook_cells(raw, name), name)
+                else:
+                    code, skipped = reading.cells_to_module(
+                        reading.notebook_cells(raw, name), name)
                     for note in skipped:
                         sub.note(note)
-                else:  # pragma: no cover - the reader before cell-by-cell loading
-                    code = submissions.notebook_to_source(raw, name)
                 sub.files[f"{module}.py"] = code.encode("utf-8")
             except Unreadable as err:
                 sub.problem(str(err))
