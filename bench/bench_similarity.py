@@ -31,6 +31,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from grader.grading import fingerprints as fp  # noqa: E402
 from grader.grading import similarity as sim  # noqa: E402
 
 EXERCISES = ["ex01_logs", "ex02_determinants", "ex03_inner_products", "ex04_chain_rule",
@@ -191,9 +192,9 @@ def main(argv: list[str] | None = None) -> int:
 
     # The all-pairs step alone, against its peers, on the largest exercise's vectors.
     ex = EXERCISES[4]
-    handout = sim.Handout.of(stubs[ex])
-    docs = [sim.document(f[ex], handout) for f in sources.values() if ex in f]
-    docs = [d for d in docs if not d.error and d.tokens >= sim.MIN_TOKENS]
+    handout = fp.Handout.of(stubs[ex])
+    docs = [fp.document(f[ex], handout) for f in sources.values() if ex in f]
+    docs = [d for d in docs if not d.error and d.tokens >= fp.MIN_TOKENS]
     ids, weights, vocab, _ = sim._tf_idf(docs)
     n = len(docs)
     t0 = time.perf_counter()

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from grader.grading import fingerprints as fp
 from grader.grading import similarity as sim
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -402,21 +403,21 @@ def test_short_identical_code_and_the_stub_are_not_compared(report):
 def test_normalising_ignores_names_order_comments_and_literals():
     """Do renaming, reordering, comments, docstrings and constants leave the units equal?"""
     original = HONEST["s31"]
-    keep = sim.Handout.of(STUB).keep
-    one = sorted(u.key for u in sim.normalise(original, keep))
-    two = sorted(u.key for u in sim.normalise(disguise(original), keep))
+    keep = fp.Handout.of(STUB).keep
+    one = sorted(u.key for u in fp.normalise(original, keep))
+    two = sorted(u.key for u in fp.normalise(disguise(original), keep))
     assert one == two
     # ...while a real change of structure does not.
     changed = original.replace("dot(u, v) / nu / nv", "dot(u, v) / (nu * nv)")
     assert changed != original
-    assert sorted(u.key for u in sim.normalise(changed, keep)) != one
+    assert sorted(u.key for u in fp.normalise(changed, keep)) != one
 
 
 def test_the_stub_contributes_nothing():
     """Does an untouched handout leave no units, and a filled one only the filled tasks?"""
-    handout = sim.Handout.of(STUB)
-    assert sim.document(STUB, handout).units == []
-    doc = sim.document(ONLY_DET, handout)
+    handout = fp.Handout.of(STUB)
+    assert fp.document(STUB, handout).units == []
+    doc = fp.document(ONLY_DET, handout)
     assert [u.name for u in doc.units] == ["det_3x3"]
 
 
@@ -430,7 +431,7 @@ def test_the_stub_contributes_nothing():
 ], ids=["syntax", "deep-unary", "deep-parens", "long-attribute-chain", "null-byte", "bytes"])
 def test_hostile_text_is_that_files_problem(source):
     """Does code that cannot be parsed become a per-file note, never an exception?"""
-    doc = sim.document(source, sim.Handout.of(STUB))
+    doc = fp.document(source, fp.Handout.of(STUB))
     assert doc.error and doc.units == []
     # ...and in a class, that student is listed as unreadable while the rest are compared.
     students = {"bad": {"ex03": source}, "a": {"ex03": HONEST["s00"]},
@@ -442,12 +443,12 @@ def test_hostile_text_is_that_files_problem(source):
 
 def test_huge_files_are_refused_quickly():
     """Is a file too long, or with too many tokens, a note rather than a long wait?"""
-    handout = sim.Handout.of(STUB)
-    long = HONEST["s00"] + "#" * sim.MAX_SOURCE_CHARS
-    assert sim.document(long, handout).error.startswith("too large to compare")
+    handout = fp.Handout.of(STUB)
+    long = HONEST["s00"] + "#" * fp.MAX_SOURCE_CHARS
+    assert fp.document(long, handout).error.startswith("too large to compare")
     many = HONEST["s00"] + "\n".join(f"x{i} = {i} + y" for i in range(20_000))
-    assert len(many) < sim.MAX_SOURCE_CHARS
-    assert sim.document(many, handout).error == "too much code to compare"
+    assert len(many) < fp.MAX_SOURCE_CHARS
+    assert fp.document(many, handout).error == "too much code to compare"
 
 
 def test_cosine_matrix_matches_dense_numpy():
@@ -510,6 +511,6 @@ def test_parallel_reading_gives_the_same_report(generated_class, monkeypatch):
     """Do two worker processes produce exactly the report one process does?"""
     stubs = {"ex03_inner_products": STUB}
     alone = sim.similarity_report(generated_class, stubs, jobs=1)
-    monkeypatch.setattr(sim, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(fp, "PARALLEL_FROM", 1)
     together = sim.similarity_report(generated_class, stubs, jobs=2)
     assert together == alone
