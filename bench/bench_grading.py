@@ -160,24 +160,27 @@ def warm_compute(klass: Path) -> float:
 
     The process has numpy, SymPy and matplotlib imported (as our zygote has), runs pytest
     once per submission with the student's module imported in-process, and forgets only the
-    student's and the suites' modules between submissions.
+    student's and the suites' modules between submissions. It runs pytest as the judge does
+    (the same arguments and plugins switched off, and the judge's report builder, so a failing
+    test's traceback is not rendered here either): what is left is the tests' own work and
+    the student's compute, the floor an isolated grader is measured against.
     """
     code = f"""
 import os, sys, time
 sys.path.insert(0, {str(ROOT / 'bench')!r})
+sys.path.insert(1, {str(ROOT)!r})
 import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot, numpy, sympy, pytest
+from grader.judge.session import CheapReports, pytest_args
 suites = {str(SUITES)!r}
-args = [suites, "-p", "no:cacheprovider", "-p", "naive_student_plugin",
-        "-c", suites + "/pytest.ini", "--rootdir", suites, "--import-mode=importlib",
-        "-p", "no:terminal"]
+args = [*pytest_args(__import__("pathlib").Path(suites)), "-p", "naive_student_plugin"]
 students = sorted(os.listdir({str(klass)!r}))
 
 def run(path):
     sys.path.insert(0, path)
     t = time.perf_counter()
-    code = pytest.main(args)
+    code = pytest.main(args, plugins=[CheapReports()])
     spent = time.perf_counter() - t
     assert code in (0, 1), code  # the tests really ran
     for name, mod in list(sys.modules.items()):
