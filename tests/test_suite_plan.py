@@ -18,27 +18,10 @@ from grader.sandbox.client import Sandbox
 from grader.sandbox.launcher import Limits, detect
 
 TOY_SUITES = Path(__file__).resolve().parent / "fixtures" / "toy_suites"
-GOOD = '''import numpy as np
-
-
-def add(a, b):
-    return a + b
-
-
-def largest(xs):
-    best = xs[0]
-    for x in xs:
-        best = x if x > best else best
-    return best
-
-
-class Counter:
-    def __init__(self):
-        self.count = 0
-
-    def tick(self):
-        self.count += 1
-'''
+# The honest toy module of the hostile tests (add, largest, Counter), numpy imported for the
+# forbidden variant.
+GOOD = "import numpy as np\n\n" + (Path(__file__).resolve().parent / "hostile" / "base.py"
+                                    ).read_text(encoding="utf-8")
 SUBMISSIONS = {
     "good": GOOD,
     "wrong": GOOD.replace("return a + b", "return a - b"),
