@@ -124,6 +124,40 @@ def failing_against_passing(tmp: Path, n: int, repeats: int) -> None:
           f"{slope['wrong'] / slope['right']:.2f}x a passing one (goal: at most 1.10x)")
 
 
+def judge_failing_against_passing(rounds: int = 200) -> None:
+    """The judge alone: one warm worker grades the toy submission all wrong and all right,
+    alternately, ``rounds`` times each (sandbox, four checks, records; no gradebook, no
+    feedback pages, whose length differs for failing students)."""
+    import statistics
+    from dataclasses import asdict
+
+    from grader.grading import runner, worker
+    from grader.sandbox.launcher import Limits, detect
+
+    iso = detect("auto")
+    base = {"suites": str(TOY_SUITES), "suite_hash": runner.suite_hash(TOY_SUITES),
+            "exercises": None, "isolation": list(iso.layers), "missing": list(iso.missing),
+            "limits": asdict(Limits()), "problems": [], "unreadable": [], "notes": []}
+    jobs = {kind: {**base, "student": kind, "submission_hash": kind,
+                   "files": {"ex01_toy.py": src.encode()}}
+            for kind, src in (("wrong", TOY_WRONG), ("right", TOY_RIGHT))}
+    worker.warm_up()
+    outcomes = {kind: {t["outcome"] for t in worker.grade(job)["tests"]}
+                for kind, job in jobs.items()}
+    assert outcomes == {"wrong": {"failed"}, "right": {"passed"}}, outcomes
+    times: dict[str, list[float]] = {"wrong": [], "right": []}
+    for i in range(rounds):
+        for kind in (("wrong", "right") if i % 2 == 0 else ("right", "wrong")):
+            start = time.perf_counter()
+            worker.grade(jobs[kind])
+            times[kind].append(time.perf_counter() - start)
+    med = {kind: statistics.median(t) for kind, t in times.items()}
+    print(f"\nthe judge alone ({iso.name}), toy suite, {rounds} interleaved rounds: four "
+          f"failing checks {med['wrong'] * 1000:.2f} ms, four passing {med['right'] * 1000:.2f}"
+          f" ms per submission (medians): a failing check costs {med['wrong'] / med['right']:.2f}x"
+          " a passing one (goal: at most 1.10x)", flush=True)
+
+
 def one_kind_class(source: Path, n: int, dest: Path) -> Path:
     """``n`` copies of one sample student under new names."""
     for i in range(n):
@@ -291,6 +325,7 @@ def main() -> None:
               "time of solutions (goal: at most 1.0x)")
         one = slope[1]
         failing_against_passing(Path(tmp), n, args.repeats)
+        judge_failing_against_passing()
         compute = warm_compute(large)
         print(f"\nper submission, one worker (marginal cost between {n // 5} and {n} "
               f"submissions): mlmath grade {one * 1000:.0f} ms; the same tests in one warm, "

@@ -147,9 +147,10 @@ def notebook_from(text: str, tests: list[tuple[Path, str, float]] | None, name: 
                                         "language": "python"}}}
 
 
-def build_course(root: Path, students: int, env: dict, mix: str = "class") -> dict[str, str]:
-    """The nbgrader course under ``root`` with ``students`` submissions; returns
-    student -> kind of work."""
+def build_course(root: Path, students: int, env: dict, mix: str = "class",
+                 kinds: list[str] | None = None) -> dict[str, str]:
+    """The nbgrader course under ``root`` with ``students`` submissions (of the given
+    ``kinds`` of work, one each, when named; else the ``mix``); returns student -> kind."""
     suites = root / "suites"
     for ex in EXERCISES:
         shutil.copytree(ROOT / "grader" / "suites" / ex, suites / ex,
@@ -168,7 +169,7 @@ def build_course(root: Path, students: int, env: dict, mix: str = "class") -> di
     run(["nbgrader", "generate_assignment", ASSIGNMENT, "--create", "--force"], root, env)
     release = root / "release" / ASSIGNMENT
     profiles = {}
-    for i, kind in enumerate(class_kinds(students, mix)):
+    for i, kind in enumerate(kinds or class_kinds(students, mix)):
         sid = f"s{i:04d}"
         profiles[sid] = kind
         folder = root / "submitted" / sid / ASSIGNMENT
