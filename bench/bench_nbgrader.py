@@ -43,18 +43,19 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
 EXERCISES = ["ex02_determinants", "ex03_inner_products"]
 # Kinds of work, each a sample student's file per exercise (examples/class/<student>/):
+def _same(student: str) -> dict[str, str]:
+    return {"ex02_determinants": student, "ex03_inner_products": student}
+
+
 KINDS = {
-    "complete": {"ex02_determinants": "ada_complete", "ex03_inner_products": "ada_complete"},
-    "partial": {"ex02_determinants": "ben_two_of_six", "ex03_inner_products": "ben_two_of_six"},
-    "mistakes": {"ex02_determinants": "cai_typical_mistakes",
-                 "ex03_inner_products": "cai_typical_mistakes"},
-    "untouched": {"ex02_determinants": "hal_untouched", "ex03_inner_products": "hal_untouched"},
-    "syntax error": {"ex02_determinants": "eli_syntax_error_and_loop",
-                     "ex03_inner_products": "ada_complete"},
-    "infinite loop": {"ex02_determinants": "ada_complete",
+    "complete": _same("ada_complete"),
+    "partial": _same("ben_two_of_six"),
+    "mistakes": _same("cai_typical_mistakes"),
+    "untouched": _same("hal_untouched"),
+    "syntax error": {**_same("ada_complete"), "ex02_determinants": "eli_syntax_error_and_loop"},
+    "infinite loop": {**_same("ada_complete"),
                       "ex03_inner_products": "eli_syntax_error_and_loop"},
-    "syntax error + loop": {"ex02_determinants": "eli_syntax_error_and_loop",
-                            "ex03_inner_products": "eli_syntax_error_and_loop"},
+    "syntax error + loop": _same("eli_syntax_error_and_loop"),
 }
 # The regular work cycles 6 complete, 5 partial, 5 with typical mistakes, 3 untouched.
 CYCLE = ["complete"] * 6 + ["partial"] * 5 + ["mistakes"] * 5 + ["untouched"] * 3

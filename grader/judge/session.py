@@ -1,9 +1,9 @@
 """Run the hidden pytest suites against one sandboxed submission, in this (trusted) process.
 
-``run_suites`` calls ``pytest.main`` with a plugin that hands every test a ``student`` proxy
-for the exercise its folder is named after, records each test's outcome with a learner-safe
-message, and forgets the suite modules afterwards: a warm worker runs pytest many times, and
-pytest would otherwise reuse the test modules of the previous submission.
+``run_suites`` runs the suites through a :class:`SuitePlan`, one pytest session kept open per
+worker, with a plugin that hands every test a ``student`` proxy for the exercise its folder
+is named after and records each test's outcome with a learner-safe message. The suites are
+collected once per suite hash; another hash closes the session and forgets its modules.
 """
 
 from __future__ import annotations
