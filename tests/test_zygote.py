@@ -10,7 +10,7 @@ import pytest
 from grader import wire
 from grader.sandbox import zygote as zy
 from grader.sandbox.client import Sandbox
-from grader.sandbox.launcher import Limits, detect
+from grader.sandbox.launcher import Isolation, Limits, detect
 
 ISOLATION = detect("auto")
 pytestmark = pytest.mark.skipif(not zy.usable(ISOLATION),
@@ -98,3 +98,14 @@ def test_zygote_memory_is_not_readable_by_children(zygote, tmp_path):
             return e.errno
     """)
     assert result != "read"
+
+
+@pytest.mark.parametrize("layers", [("rlimits", "clean-env"), ("cgroup", "rlimits")])
+def test_no_zygote_without_bubblewraps_private_tmp(layers, tmp_path):
+    """A zygote wipes /tmp and /dev/shm before every fork: is one refused when those would
+    be the machine's own (no bubblewrap), with nothing started and /tmp untouched?"""
+    keep = tmp_path / "keep"
+    keep.write_text("mine")
+    with pytest.raises(ValueError, match="needs bubblewrap"):
+        zy.Zygote(tmp_path, Isolation(layers, ()), Limits(), slot=7)
+    assert keep.read_text() == "mine"

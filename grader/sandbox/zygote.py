@@ -41,6 +41,9 @@ class Zygote:
     """One worker's zygote sandbox and its slot folder."""
 
     def __init__(self, slot_dir: Path, isolation: Isolation, limits: Limits, slot: int):
+        if not usable(isolation):  # its /tmp and /dev/shm must be bubblewrap's private ones
+            raise ValueError(f"a zygote needs bubblewrap and cgroups, not {isolation.name}: "
+                             "it wipes /tmp and /dev/shm before every fork")
         self.slot_dir = Path(slot_dir)
         self.isolation, self.limits, self.slot = isolation, limits, slot
         self.proc: subprocess.Popen | None = None
