@@ -1,10 +1,20 @@
 """Forbidden calls are found in a learner's source through its imports, outside demo blocks."""
 
 import ast
+from pathlib import Path
 
 import pytest
 
-from grader.judge.forbidden import Use, describe, find_task_uses, find_uses, task_uses
+from grader.judge.forbidden import (
+    Use,
+    code_names,
+    describe,
+    find_task_uses,
+    find_uses,
+    may_use,
+    parse_quietly,
+    task_uses,
+)
 
 SOURCE = '''
 import numpy as np
@@ -240,3 +250,87 @@ def test_a_module_function_is_not_taken_for_a_method():
         ("sympy.diff", 5)]
     assert [(u.name, u.line) for u in find_task_uses(tree, no_diff, ("g",))] == [
         ("sympy.Expr.diff", 9)]
+
+
+# ------------------------------------------------------------------ the compiled shortcut
+
+def test_code_names_are_the_codes_identifiers_not_its_comments():
+    """Does code_names hold imports split at dots, attributes, locals and names of nested
+    code (functions, lambdas, comprehensions, classes), and nothing from comments, strings
+    or docstrings?"""
+    names = code_names('"""Uses mlmath.logs."""\n# import grader\n'
+                       "import numpy.linalg as la\nfrom sympy import diff as d\n"
+                       "class K:\n    def m(self, q):\n        return [la.det(r) for r in q]\n"
+                       "f = lambda z: z.conjugate()\ns = 'solutions'\n")
+    assert {"numpy", "linalg", "la", "sympy", "diff", "d", "K", "m", "self", "q", "det",
+            "r", "f", "z", "conjugate", "s"} <= names
+    assert not names & {"mlmath", "logs", "grader", "solutions", "Uses"}
+
+
+def test_code_names_of_source_that_does_not_compile_is_none():
+    """Is a syntax error (or code the compiler refuses, such as a top-level return) None, so
+    that the walks decide as before?"""
+    assert code_names("def f(:\n") is None
+    assert code_names("return 1\n") is None
+
+
+def test_code_names_ignore_the_judges_own_future_imports():
+    """The judge's modules use `from __future__ import annotations`; is the learner's code
+    compiled without it, so an annotation evaluated at run time counts?"""
+    assert "det" in code_names("import numpy as np\ndef f(x) -> np.linalg.det:\n    pass\n")
+
+
+@pytest.mark.parametrize("source, forbidden, expected", [
+    ("import numpy as np\nnp.linalg.det(a)\n", ("numpy.linalg.det",), True),
+    ("import numpy as np\ndef det(a):\n    return a\n", ("numpy.linalg.det",), False),
+    ("from numpy.linalg import *\ndet(a)\n", ("numpy.linalg.det",), True),
+    ("x = e.diff(t)\n", ("sympy.Expr.diff",), True),
+    ("x = e.diff(t)\n", ("sympy.diff",), False),
+    ("import scipy.special as s\n", ("scipy",), True),
+    ("# scipy would be easier\nimport math\n", ("scipy",), False),
+])
+def test_may_use_needs_every_part_of_the_name(source, forbidden, expected):
+    """Is a use possible only when every part of the name is an identifier of the code (the
+    last part alone for a method)?"""
+    assert may_use(code_names(source), forbidden) is expected
+
+
+def _every_source():
+    root = Path(__file__).resolve().parent.parent
+    for folder in ("examples", "exercises", "solutions", "tests/variants", "tests/hostile",
+                   "tests/fixtures"):
+        yield from sorted((root / folder).rglob("*.py"))
+    yield Path(__file__)  # SOURCE, SCOPED and DYNAMIC above, as one module's strings
+
+
+def _sources():
+    for path in _every_source():
+        yield path.name, path.read_text(encoding="utf-8", errors="replace")
+    for name in ("SOURCE", "SCOPED", "DYNAMIC"):
+        yield name, globals()[name]
+
+
+FORBIDDEN_LISTS = [("mlmath", "solutions", "grader"), ("scipy",),
+                   ("sympy.diff", "sympy.Derivative", "sympy.Expr.diff", "sympy.idiff"),
+                   ("numpy.linalg.det", "numpy.linalg.slogdet"),
+                   ("numpy.linalg.norm", "numpy.linalg.qr"), ("numpy.sum",)]
+
+
+def test_the_shortcut_never_hides_a_use_the_walks_find():
+    """Over every Python file of the repository (solutions, stubs, sample class, the
+    variants corpus, the hostile submissions) and the sources above: whenever a walk (whole
+    file, or scoped to any one function) finds a forbidden name, does may_use say a use is
+    possible?"""
+    checked = found = 0
+    for name, source in _sources():
+        tree, names = parse_quietly(source), code_names(source)
+        if tree is None or names is None:
+            continue
+        functions = [s.name for s in tree.body if isinstance(s, ast.FunctionDef)]
+        for forbidden in FORBIDDEN_LISTS:
+            checked += 1
+            if find_uses(tree, forbidden) or any(
+                    find_task_uses(tree, forbidden, (f,)) for f in functions):
+                found += 1
+                assert may_use(names, forbidden), (name, forbidden)
+    assert checked > 1000 and found > 80, (checked, found)  # both answers exercised

@@ -18,7 +18,7 @@ import pytest
 
 from grader.faults import FAULT_MESSAGE, GraderFault
 from grader.judge.api import GLOBAL_FORBIDDEN, StudentCodeError
-from grader.judge.forbidden import Use, describe, parse_quietly, task_uses
+from grader.judge.forbidden import Use, code_names, describe, may_use, parse_quietly, task_uses
 from grader.judge.policy import AnswerTypeError
 from grader.judge.proxy import StudentModule
 from grader.sandbox.client import Sandbox
@@ -61,6 +61,8 @@ class JudgePlugin:
         self.submission = submission
         self.records: list[dict] = []
         self._answers_before = 0
+        self._sources: dict[str, str] = {}
+        self._names: dict[str, frozenset[str] | None] = {}
         self._trees: dict[str, ast.Module | None] = {}
         self._uses: dict[tuple[str, tuple[str, ...], tuple[str, ...]], list[Use]] = {}
         self._file_uses: dict[str, dict] = {}  # module -> its whole-file searches
@@ -69,12 +71,33 @@ class JudgePlugin:
         self.collected = len(session.items)
         self.collections += 1
 
+    def _source(self, module: str) -> str:
+        if module not in self._sources:
+            path = self.submission / f"{module}.py"
+            self._sources[module] = path.read_text(encoding="utf-8") if path.is_file() else ""
+        return self._sources[module]
+
     def _tree(self, module: str) -> ast.Module | None:
         if module not in self._trees:
-            path = self.submission / f"{module}.py"
-            source = path.read_text(encoding="utf-8") if path.is_file() else ""
-            self._trees[module] = parse_quietly(source)
+            self._trees[module] = parse_quietly(self._source(module))
         return self._trees[module]
+
+    def _find_uses(self, module: str, forbid: tuple[str, ...],
+                   functions: tuple[str, ...]) -> list[Use]:
+        """The task's uses of forbidden names; the syntax tree is built and walked only when
+        the compiled code holds one of their identifiers (see forbidden.code_names)."""
+        if module not in self._names:
+            self._names[module] = code_names(self._source(module))
+        names = self._names[module]
+        everywhere = GLOBAL_FORBIDDEN
+        if names is not None:  # None: it does not compile; the walks decide (or the parse fails)
+            everywhere = everywhere if may_use(names, everywhere) else ()
+            forbid = forbid if may_use(names, forbid) else ()
+        if not everywhere and not forbid:
+            return []
+        tree = self._tree(module)
+        return [] if tree is None else task_uses(
+            tree, forbid, functions, everywhere, cache=self._file_uses.setdefault(module, {}))
 
     @staticmethod
     def _meta(item) -> dict:
@@ -98,10 +121,7 @@ class JudgePlugin:
         meta = self._meta(request.node)
         key = (module, meta["forbid"], meta["functions"])
         if key not in self._uses:  # many tests share a module, forbid list and functions
-            tree = self._tree(module)
-            self._uses[key] = [] if tree is None else task_uses(
-                tree, meta["forbid"], meta["functions"], GLOBAL_FORBIDDEN,
-                cache=self._file_uses.setdefault(module, {}))
+            self._uses[key] = self._find_uses(module, meta["forbid"], meta["functions"])
         if self._uses[key]:
             raise StudentCodeError("forbidden", describe(self._uses[key][0], meta["task"],
                                                          f"{module}.py"))
