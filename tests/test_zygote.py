@@ -56,7 +56,7 @@ def test_children_share_nothing(zygote, tmp_path):
     """)
     left, nprocs, zygote_pid = second
     assert left is False
-    assert nprocs <= 3  # bwrap's init, the zygote, this child: the sleeper is gone
+    assert nprocs <= 4  # bwrap's init, the zygote, this child, the next spare: no sleeper
     assert zygote_pid == first and zygote.starts == 1  # one warm zygote served both
 
 
@@ -109,3 +109,28 @@ def test_no_zygote_without_bubblewraps_private_tmp(layers, tmp_path):
     with pytest.raises(ValueError, match="needs bubblewrap"):
         zy.Zygote(tmp_path, Isolation(layers, ()), Limits(), slot=7)
     assert keep.read_text() == "mine"
+
+
+@pytest.mark.parametrize("signal_name", ["SIGKILL", "SIGSTOP", "SIGINT"])
+def test_a_submission_that_signals_the_spare_costs_the_next_one_nothing(
+        zygote, tmp_path, signal_name):
+    """The next submission's spare waits beside a running child (same uid, same pid
+    namespace). If a submission kills, stops or interrupts every other process it can see,
+    is the next submission still served, by a fresh zygote, without a timeout?"""
+    hit = probe(zygote, tmp_path, f"""
+        import os, signal, time
+        me, parent = os.getpid(), os.getppid()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:  # the zygote forks the spare just after us
+            others = [int(p) for p in os.listdir("/proc")
+                      if p.isdigit() and int(p) not in (1, me, parent)]
+            if others:
+                break
+            time.sleep(0.01)
+        for pid in others:
+            os.kill(pid, signal.{signal_name})
+        return len(others)
+    """)
+    assert hit == 1  # the spare
+    assert probe(zygote, tmp_path, "return 41 + 1") == 42
+    assert zygote.starts == 2  # the spare was found dead or silent, and replaced

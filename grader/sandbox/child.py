@@ -369,10 +369,14 @@ def _wipe(folder: str) -> None:
 def zygote(wire, control_fd: int) -> None:
     """Import the heavy libraries once, then fork one fresh server per submission.
 
-    The zygote never imports student code. For each submission the judge sends, over the
-    control socket, a new socket (the submission's channel) and a pipe for its output; the
-    zygote wipes /tmp, forks, and waits for that child to be killed. The child drops the
-    control socket before anything else, so student code can never ask for a fork.
+    The zygote never imports student code. It keeps one *spare*: a fork that has done
+    nothing yet and waits on a private socket. When the judge has moved the spare into its
+    own cgroup (which can take milliseconds, so it is done ahead) it sends, over the control
+    socket, ``go`` with a new socket (the submission's channel) and a pipe for its output;
+    the zygote reaps the last child the judge killed, wipes /tmp and /dev/shm, hands both to
+    the spare, and forks the next spare. The first spare is forked on ``spare``. A spare
+    drops the control socket at once, so student code can never ask for a fork, and it says
+    ``ok`` on its channel before it serves, so a spare that was killed or stopped is seen.
     """
     import gc
     import socket
@@ -387,25 +391,55 @@ def zygote(wire, control_fd: int) -> None:
     gc.collect()
     gc.freeze()
     control.sendall(b"ready")
+    spare = current = None
     while True:
         try:
             msg, fds, _flags, _addr = socket.recv_fds(control, 16, 2)
         except OSError:
             os._exit(0)
-        if not msg or len(fds) != 2:
-            os._exit(0)
+        if msg == b"spare" and not fds and spare is None:
+            spare = _fork_spare(wire, control)
+            continue
+        if msg != b"go" or len(fds) != 2 or spare is None:
+            os._exit(0)  # fail closed: a child the judge has not placed in a cgroup never runs
+        if current is not None:
+            os.waitpid(current, 0)  # killed by the judge: gone before /tmp is wiped
         for folder in ("/tmp", "/dev/shm"):
             _wipe(folder)
-        pid = os.fork()
-        if pid == 0:
-            control.close()
-            importlib.invalidate_caches()  # /submission now holds this student's files
-            os.dup2(fds[1], 2)
-            os.close(fds[1])
-            serve(wire, Channel(fds[0], fds[0]))
+        current, handoff = spare
+        try:
+            socket.send_fds(handoff, [b"go"], fds)
+        except OSError:
+            pass  # a submission killed the spare: the judge gets no "ok" and starts afresh
+        handoff.close()
         for fd in fds:
             os.close(fd)
-        os.waitpid(pid, 0)
+        spare = _fork_spare(wire, control)
+
+
+def _fork_spare(wire, control):
+    """Fork a server that waits for its channel; return (pid, socket to hand it over)."""
+    import socket
+
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    pid = os.fork()
+    if pid:
+        theirs.close()
+        return pid, ours
+    control.close()
+    ours.close()
+    try:
+        msg, fds, _flags, _addr = socket.recv_fds(theirs, 16, 2)
+    except BaseException:  # a signal from a submission of the same uid: die, be replaced
+        os._exit(0)
+    theirs.close()
+    if msg != b"go" or len(fds) != 2:
+        os._exit(0)
+    importlib.invalidate_caches()  # /submission now holds this student's files
+    os.dup2(fds[1], 2)
+    os.close(fds[1])
+    os.write(fds[0], b"ok")
+    serve(wire, Channel(fds[0], fds[0]))
 
 
 def _die_with_parent() -> None:

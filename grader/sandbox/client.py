@@ -66,6 +66,7 @@ class Sandbox:
         self.next_id = 0
         self.answers = 0  # requests made: a hidden test that made none failed on its own
         self._drain: threading.Thread | None = None
+        self._owns_out = False  # the output pipe is ours to close (a zygote's child)
         self._memwatch: MemoryWatch | None = None
         self.cgroup: Cgroup | None = None
         self.oom_killed = False
@@ -92,8 +93,10 @@ class Sandbox:
                 self.zygote = None  # fall back to a sandbox started from scratch
             else:
                 self._rfd = self._wfd = self.sock.fileno()
+                self._owns_out = True
                 self._begin_drain()
                 return
+        self._owns_out = False
         layers = self.isolation.layers
         fd = seccomp.filter_fd() if "seccomp" in layers else None
         if "cgroup" in layers:
@@ -140,16 +143,22 @@ class Sandbox:
         self._drain.start()
 
     def _drain_output(self, fd: int) -> None:
-        while True:
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:
-                return
-            if not chunk:
-                return
-            room = max(self.limits.output_bytes - len(self.output), 0)
-            self.output += chunk[:room]
-            self.output_dropped += len(chunk) - len(chunk[:room])
+        """Keep the child's output (up to the limit) until it ends. A zygote's child's pipe is
+        ours alone, so it is closed here, when the child is gone: kill() does not wait."""
+        try:
+            while True:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                room = max(self.limits.output_bytes - len(self.output), 0)
+                self.output += chunk[:room]
+                self.output_dropped += len(chunk) - len(chunk[:room])
+        finally:
+            if self._owns_out:
+                os.close(fd)
 
     def kill(self) -> None:
         """Kill the sandbox and everything it started; safe to call twice."""
@@ -182,10 +191,8 @@ class Sandbox:
         if self.sock is not None:
             self.sock.close()
             self.sock = None
-        if self._drain is not None:
+        if self._drain is not None and not self._owns_out:
             self._drain.join(timeout=1)
-        if proc is None and self._out >= 0:
-            os.close(self._out)
         self._out = -1
 
     close = kill
