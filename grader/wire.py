@@ -122,11 +122,23 @@ def _enc_float(x: float):
     return x
 
 
+_DTYPE_NAMES: dict = {}  # numpy dtype -> its name: ``dtype.name`` is worked out in Python
+
+
+def _dtype_name(dtype) -> str:
+    name = _DTYPE_NAMES.get(dtype)
+    if name is None:
+        name = dtype.name
+        if len(_DTYPE_NAMES) < 64:
+            _DTYPE_NAMES[dtype] = name
+    return name
+
+
 def _enc_array(np, v):
     arr = np.asarray(v)
     if type(arr) is not np.ndarray:
         raise WireError(f"unsupported return type {_type_name(v)}", _type_name(v))
-    name = arr.dtype.name
+    name = _dtype_name(arr.dtype)
     if name not in NUMERIC_DTYPES:
         raise WireError(f"unsupported return type: numpy array of dtype {name}")
     payload = base64.b64encode(np.ascontiguousarray(arr).tobytes()).decode("ascii")
