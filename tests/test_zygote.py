@@ -134,3 +134,47 @@ def test_a_submission_that_signals_the_spare_costs_the_next_one_nothing(
     assert hit == 1  # the spare
     assert probe(zygote, tmp_path, "return 41 + 1") == 42
     assert zygote.starts == 2  # the spare was found dead or silent, and replaced
+
+
+PINNED = """
+import json, os, sys
+from pathlib import Path
+from grader import wire
+from grader.sandbox.client import Sandbox
+from grader.sandbox.launcher import Limits, detect
+from grader.sandbox.zygote import Zygote
+from grader.grading.worker import _pin_to_one_cpu
+
+_pin_to_one_cpu(2)  # the second worker of a pool
+iso = detect("auto")
+slot = Path(sys.argv[1])
+z = Zygote(slot, iso, Limits(call_timeout=10), slot=7)
+z.load({"ex01_x.py": b"X = 1\\n"})
+source = "def probe(mod):\\n    import os\\n    return [sorted(os.sched_getaffinity(0)), " \\
+         "sorted(os.sched_getaffinity(os.getppid()))]\\n"
+with Sandbox(slot, iso, Limits(call_timeout=10), slot=7, zygote=z) as box:
+    answer = box.request({"op": "probe", "module": "ex01_x", "source": source, "args": []})
+z.close()
+print(json.dumps([sorted(os.sched_getaffinity(0)), *wire.from_json(answer["value"])]))
+"""
+
+
+def test_a_worker_and_its_sandboxes_share_one_cpu_and_the_zygote_does_not(tmp_path):
+    """Is the second worker of a pool pinned to the second allowed CPU, is its sandbox on
+    the same CPU (judge and sandbox take turns), and is the zygote left free to fork the next
+    spare on any CPU?"""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    allowed = sorted(os.sched_getaffinity(0))
+    slot = tmp_path / "slot"
+    slot.mkdir()
+    slot.chmod(0o755)
+    out = subprocess.run([sys.executable, "-c", PINNED, str(slot)], capture_output=True,
+                         text=True, timeout=120, check=True).stdout
+    worker, child, zygote = json.loads(out.strip().splitlines()[-1])
+    assert worker == [allowed[1 % len(allowed)]]
+    assert child == worker
+    assert zygote == list(range(os.cpu_count() or 1)) or zygote == allowed
