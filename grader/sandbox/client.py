@@ -138,11 +138,12 @@ class Sandbox:
         for fd in {self._rfd, self._wfd}:
             os.set_blocking(fd, False)
         self.running = True
-        self._drain = threading.Thread(target=self._drain_output, args=(self._out,),
+        self._drain = threading.Thread(target=self._drain_output,
+                                       args=(self._out, self._owns_out),
                                        daemon=True)
         self._drain.start()
 
-    def _drain_output(self, fd: int) -> None:
+    def _drain_output(self, fd: int, owned: bool) -> None:
         """Keep the child's output (up to the limit) until it ends. A zygote's child's pipe is
         ours alone, so it is closed here, when the child is gone: kill() does not wait."""
         try:
@@ -157,7 +158,7 @@ class Sandbox:
                 self.output += chunk[:room]
                 self.output_dropped += len(chunk) - len(chunk[:room])
         finally:
-            if self._owns_out:
+            if owned:  # this launch's pipe, whatever launch comes after it
                 os.close(fd)
 
     def kill(self) -> None:

@@ -67,8 +67,8 @@ class Zygote:
         self.key: tuple = ()
         self._own: set[int] = set()  # the zygote's own processes (bubblewrap, itself)
         self._preparing: threading.Thread | None = None  # places the next spare
-        self._ready: tuple[int, Cgroup] | ZygoteError | None = None
         self._spare_group: Cgroup | None = None  # made for the spare, not yet handed over
+        self._spare_error: ZygoteError | None = None  # why the spare could not be placed
         self.starts = 0  # how many times the zygote process was (re)started
         self.graveyard: list[Cgroup] = []  # killed children's groups, removed when empty
 
@@ -168,7 +168,7 @@ class Zygote:
         """In the background: find the spare the zygote forked, move it into a cgroup of its
         own and onto this worker's CPU. Moving a process between cgroups waits for the
         kernel (about 8 ms here), so it is done while the judge grades the last submission."""
-        self._ready = None
+        self._spare_error = None
         self._preparing = threading.Thread(target=self._place_spare, daemon=True,
                                            name="mlmath-zygote-spare")
         self._preparing.start()
@@ -177,37 +177,40 @@ class Zygote:
         deadline = time.monotonic() + timeout
         while not (new := self.cgroup.pids() - self._own):
             if time.monotonic() > deadline or self.proc is None or self.proc.poll() is not None:
-                self._ready = ZygoteError("the zygote did not fork")
+                self._spare_error = ZygoteError("the zygote did not fork")
                 return
             time.sleep(0.0005)
         if len(new) != 1:
-            self._ready = ZygoteError(f"the zygote's group holds {len(new)} new processes")
+            self._spare_error = ZygoteError(
+                f"the zygote's group holds {len(new)} new processes")
             return
         (pid,) = new
         try:
             group = Cgroup(self.limits.memory_bytes, self.limits.processes)
         except OSError as err:
-            self._ready = ZygoteError(f"no cgroup for the spare: {err}")
+            self._spare_error = ZygoteError(f"no cgroup for the spare: {err}")
             return
         self._spare_group = group  # killed by close() until it is handed over
         try:
             group.attach(pid)
         except OSError as err:
-            self._ready = ZygoteError(f"the spare could not be moved: {err}")
+            self._spare_error = ZygoteError(f"the spare could not be moved: {err}")
             return
         try:
             os.sched_setaffinity(pid, os.sched_getaffinity(0))
         except OSError:
             pass
-        self._ready = (pid, group)
 
     def _hand_over(self, timeout: float):
         if self._preparing is not None:
             self._preparing.join(timeout)
-        ready = self._ready
-        if not isinstance(ready, tuple):
-            raise ready if isinstance(ready, ZygoteError) else ZygoteError("no spare")
-        _pid, group = ready
+            if self._preparing.is_alive():
+                raise ZygoteError("the spare was not placed in time")
+        if self._spare_error is not None:
+            raise self._spare_error
+        group = self._spare_group
+        if group is None:
+            raise ZygoteError("no spare")
         judge_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         out_r, out_w = os.pipe()
         try:
@@ -239,7 +242,7 @@ class Zygote:
     def close(self) -> None:
         if self._preparing is not None and self._preparing is not threading.current_thread():
             self._preparing.join(10)
-        self._preparing = self._ready = None
+        self._preparing = self._spare_error = None
         if self._spare_group is not None:
             self._spare_group.kill_all()
             self._spare_group = None
