@@ -120,11 +120,19 @@ def test_a_submission_that_signals_the_spare_costs_the_next_one_nothing(
     hit = probe(zygote, tmp_path, f"""
         import os, signal, time
         me, parent = os.getpid(), os.getppid()
+        def waiting(pid):  # asleep: in the spare, that is only its wait for a channel
+            try:
+                return open(f"/proc/{{pid}}/stat").read().rsplit(")", 1)[1].split()[0] == "S"
+            except OSError:
+                return False
+
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:  # the zygote forks the spare just after us
             others = [int(p) for p in os.listdir("/proc")
                       if p.isdigit() and int(p) not in (1, me, parent)]
-            if others:
+            # Python forgets a signal that arrives before its fork is complete: wait for
+            # the spare to be asleep in its wait, where a signal cannot be lost.
+            if others and all(waiting(pid) for pid in others):
                 break
             time.sleep(0.01)
         for pid in others:
